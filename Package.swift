@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+// Cloister: a Proof-of-Authority, Ethereum-style chain engine.
+// Target order follows the layer table in DESIGN.md: a target imports only
+// targets listed before it. `tools/check-layers.py` enforces this in `make test`.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Cloister",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cloister", targets: ["CloisterCLI"]),
+        .library(name: "Primitives", targets: ["Primitives"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: C system libraries (Debian packages, found through pkg-config)
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+
+        // MARK: Layers, lowest first
+        .target(
+            name: "Primitives",
+            dependencies: ["CSecp256k1"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "CloisterCLI",
+            dependencies: [
+                "Primitives",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["Primitives"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PrimitivesTests",
+            dependencies: [
+                "Primitives", "TestSupport",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Benchmarks (`make bench`; never part of `swift test`)
+        .executableTarget(
+            name: "PrimitivesBenchmarks",
+            dependencies: [
+                "Primitives",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/PrimitivesBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ]
+)

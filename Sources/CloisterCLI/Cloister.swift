@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `cloister` command: one subcommand group per concern (geth's `cmd/geth` layout).
+@main
+struct Cloister: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cloister",
+        abstract: "Cloister: a Proof-of-Authority, Ethereum-style chain engine with confidential execution.",
+        version: CloisterVersion.string,
+        subcommands: [ToolsCommand.self, KeyCommand.self]
+    )
+}
+
+/// The version printed by `cloister --version`.
+enum CloisterVersion {
+    static let string = "0.1.0-dev"
+}
