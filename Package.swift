@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["Primitives", "TestSupport"],
+            dependencies: ["Primitives", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict
         ),
 
