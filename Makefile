@@ -1,0 +1,44 @@
+# Cloister — the two commands a newcomer needs are `make dev` and `make test`.
+# Both install missing Debian packages first (tools/install-deps.sh).
+
+SHELL        := /bin/bash
+SWIFT        ?= swift
+APT_PACKAGES := pkg-config libsecp256k1-dev
+BENCH_APT    := openssl gcc
+
+.PHONY: dev test deps build check-layers import-check bench clean help
+
+help:
+	@echo "make dev    build and start Cloister (today: the cloister CLI)"
+	@echo "make test   every test: layer checks, unit, property, fuzz and conformance suites"
+	@echo "make bench  benchmarks with their peers (OpenSSL SHA3-256, libsecp256k1 in C)"
+
+deps:
+	@bash tools/install-deps.sh $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build --product cloister
+
+# The main job. Until the dev chain exists (issue: JSON-RPC and `cloister dev`)
+# it builds the CLI and shows what it can do.
+dev: build
+	$(SWIFT) run cloister --help
+
+# Every target's declared dependencies must follow DESIGN.md's layer table.
+check-layers: deps
+	@$(SWIFT) package dump-package | python3 tools/check-layers.py
+
+# SwiftPM lets a target import an undeclared sibling that happens to be built
+# first; this build makes that an error (swift test would carry on past it).
+import-check: deps
+	@SWIFT=$(SWIFT) bash tools/import-check.sh
+
+test: deps check-layers import-check
+	$(SWIFT) test
+
+bench: deps
+	@bash tools/install-deps.sh $(BENCH_APT)
+	bash tools/bench/run.sh
+
+clean:
+	rm -rf .build .build-*

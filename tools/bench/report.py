@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turns package-benchmark's markdown output plus the peer figures into the
+BENCHMARKS.md table: per-operation time (p50), throughput, mallocs, and the
+ratio to the peer measured in the same run (the better of its before/after runs)."""
+import argparse
+import platform
+import re
+import subprocess
+
+UNITS = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def parse(path):
+    """{benchmark name: {"p50_s": seconds per iteration, "mallocs": p50 mallocs}}"""
+    results, current = {}, None
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"^### (.+?)\s*$", line)
+        if m:
+            current = m.group(1)
+            results[current] = {}
+            continue
+        if current is None or not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4:
+            continue
+        label, p50 = cells[0], cells[3]
+        value = parse_number(p50)
+        if value is None:
+            continue
+        t = re.match(r"Time \(wall clock\) \((\w+)\)", label)
+        if t:
+            results[current]["p50_s"] = value * UNITS[t.group(1)]
+        elif label.startswith("Malloc (total)"):
+            results[current]["mallocs"] = value
+    return results
+
+
+def parse_number(text):
+    m = re.match(r"^([0-9.]+)\s*([KMG]?)$", text)
+    if not m:
+        return None
+    return float(m.group(1)) * {"": 1, "K": 1e3, "M": 1e6, "G": 1e9}[m.group(2)]
+
+
+def inner_count(name):
+    m = re.search(r" x(\d+)$", name)
+    return int(m.group(1)) if m else 1
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("swift_md")
+    ap.add_argument("--openssl-1m", nargs=2, type=float)
+    ap.add_argument("--openssl-32", nargs=2, type=float)
+    ap.add_argument("--c-ecrecover", nargs=2, type=float)
+    a = ap.parse_args()
+    r = parse(a.swift_md)
+
+    def per_op(name):
+        return r[name]["p50_s"] / inner_count(name)
+
+    ossl_1m, ossl_32, c_rec = max(a.openssl_1m), max(a.openssl_32), max(a.c_ecrecover)
+    k1m = (1 << 20) / per_op("keccak256 1MiB x1")
+    k32 = 1 / per_op("keccak256 32B x1000")
+    rec = 1 / per_op("ecrecover x100")
+
+    print(f"Machine: {cpu_model()}, {platform.machine()}, Linux {platform.release()}; "
+          f"one core per measurement (the harness is single-threaded).")
+    print()
+    print("| workload | Cloister (Swift) | peer, same run | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| Keccak-256, 1 MiB input | {k1m / 1e6:.0f} MB/s | OpenSSL SHA3-256: {ossl_1m / 1e6:.0f} MB/s | "
+          f"{k1m / ossl_1m:.2f}× | ≥ 0.8× |")
+    print(f"| Keccak-256, 32-byte input | {k32 / 1e6:.2f} M hashes/s | OpenSSL SHA3-256 (EVP, 32 B): "
+          f"{ossl_32 / 32 / 1e6:.2f} M hashes/s | {k32 / (ossl_32 / 32):.2f}× | ≥ 1.5 M/s |")
+    print(f"| ecrecover (to address) | {rec:,.0f} /s | C loop over libsecp256k1: {c_rec:,.0f} /s | "
+          f"{rec / c_rec:.2f}× | ≥ 0.9× |")
+    print()
+    print("| benchmark | time per op (p50) | mallocs per iteration (p50) |")
+    print("|---|---:|---:|")
+    for name in r:
+        if "p50_s" not in r[name]:
+            continue
+        ns = per_op(name) * 1e9
+        shown = f"{ns:,.1f} ns" if ns < 10_000 else f"{ns / 1000:,.1f} µs"
+        print(f"| {name} | {shown} | {r[name].get('mallocs', float('nan')):.0f} |")
+
+
+if __name__ == "__main__":
+    main()

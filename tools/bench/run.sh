@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make bench`: the Primitives benchmarks and their peers, measured in one run.
+#   - Swift: ordo-one/package-benchmark (release build, malloc counts per iteration)
+#   - OpenSSL 3 `openssl speed -evp sha3-256` (same Keccak-f[1600] permutation, assembly)
+#   - a C loop over libsecp256k1's secp256k1_ecdsa_recover (tools/bench/ecrecover_bench.c)
+# Writes tools/bench/out/report.md (the table BENCHMARKS.md quotes) and prints it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=tools/bench/out
+mkdir -p "$out"
+
+openssl_sha3() {  # $1 = block size in bytes; prints bytes per second
+    openssl speed -evp sha3-256 -bytes "$1" -seconds 3 2>/dev/null \
+        | awk '/^sha3-256/ { v=$NF; sub(/k$/, "", v); printf "%.0f\n", v * 1000 }'
+}
+
+echo "== peers (before) =="
+gcc -O2 -o "$out/ecrecover_bench" tools/bench/ecrecover_bench.c -lsecp256k1
+sha3_1m_a=$(openssl_sha3 1048576); sha3_32_a=$(openssl_sha3 32); c_rec_a=$("$out/ecrecover_bench")
+echo "openssl sha3-256 1MiB: $sha3_1m_a B/s; 32B: $sha3_32_a B/s; C ecrecover: $c_rec_a /s"
+
+echo "== Swift (package-benchmark, release) =="
+swift package --disable-sandbox benchmark --target PrimitivesBenchmarks --format markdown --no-progress \
+    | tee "$out/swift.md"
+
+echo "== peers (after) =="
+sha3_1m_b=$(openssl_sha3 1048576); sha3_32_b=$(openssl_sha3 32); c_rec_b=$("$out/ecrecover_bench")
+echo "openssl sha3-256 1MiB: $sha3_1m_b B/s; 32B: $sha3_32_b B/s; C ecrecover: $c_rec_b /s"
+
+python3 tools/bench/report.py "$out/swift.md" \
+    --openssl-1m "$sha3_1m_a" "$sha3_1m_b" --openssl-32 "$sha3_32_a" "$sha3_32_b" \
+    --c-ecrecover "$c_rec_a" "$c_rec_b" > "$out/report.md"
+cat "$out/report.md"

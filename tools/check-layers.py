@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Checks every target's declared dependencies against the layer table in
+../shared/DESIGN.md (a target imports only targets listed before it).
+
+Reads `swift package dump-package` from stdin. Exits non-zero, naming the
+offending edge, when a target depends on something its layer may not import,
+or when a target is missing from the table below (add it here first)."""
+import json
+import sys
+
+# target -> what it may depend on (targets and products). Mirrors DESIGN.md.
+ALLOWED = {
+    "CSecp256k1": set(),
+    "CLMDB": set(),
+    "Primitives": {"CSecp256k1"},
+    "Storage": {"Primitives", "CLMDB"},
+    "Trie": {"Primitives", "Storage"},
+    "ChainTypes": {"Primitives", "Trie"},
+    "State": {"Primitives", "Trie", "Storage", "ChainTypes"},
+    "EVM": {"Primitives", "ChainTypes", "Crypto", "CryptoExtras", "COpenSSL", "BigInt"},
+    "Execution": {"Primitives", "ChainTypes", "EVM", "State"},
+    "Consensus": {"Primitives", "ChainTypes", "Storage"},
+    "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
+    "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},
+    "RPC": {"Primitives", "ChainTypes", "Chain", "Hummingbird", "HummingbirdWebSocket", "Logging"},
+    "EnclaveProtocol": {"Primitives", "ChainTypes"},
+    "Confidential": {"Primitives", "ChainTypes", "EnclaveProtocol", "Crypto"},
+    "Enclave": {"Primitives", "EVM", "State", "EnclaveProtocol", "Crypto"},
+    "Node": None,  # everything above
+    "CloisterCLI": {"Primitives", "Node", "ArgumentParser", "Logging"},
+    "CloisterEnclaveMain": {"Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},
+    "TestSupport": None,  # anything but Node and the executables (checked below)
+}
+NEVER_FROM_TESTSUPPORT = {"Node", "CloisterCLI", "CloisterEnclaveMain"}
+NEVER_FROM_ENCLAVE = {"P2P", "RPC", "Chain", "Node"}
+
+
+def dep_names(target):
+    for dep in target.get("dependencies", []):
+        for kind in ("byName", "target", "product"):
+            if kind in dep:
+                yield dep[kind][0]
+
+
+def main():
+    package = json.load(sys.stdin)
+    errors = []
+    for target in package["targets"]:
+        name, kind = target["name"], target["type"]
+        if kind in ("test", "executable") and name not in ALLOWED:
+            continue  # tests and benchmark executables may use anything
+        if name not in ALLOWED:
+            errors.append(f"{name}: not in the layer table (tools/check-layers.py); add it deliberately")
+            continue
+        deps = set(dep_names(target))
+        allowed = ALLOWED[name]
+        if name == "TestSupport":
+            bad = deps & NEVER_FROM_TESTSUPPORT
+        elif name == "Enclave":
+            bad = (deps - allowed) | (deps & NEVER_FROM_ENCLAVE)
+        elif allowed is None:
+            bad = set()
+        else:
+            bad = deps - allowed
+        for b in sorted(bad):
+            errors.append(f"{name} may not depend on {b}")
+    if errors:
+        print("layer check failed:\n  " + "\n  ".join(errors), file=sys.stderr)
+        return 1
+    print(f"layer check: {len(package['targets'])} targets follow the layer table")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
