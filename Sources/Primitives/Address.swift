@@ -16,7 +16,7 @@ public struct Address: FixedBytes {
     /// The address of an uncompressed secp256k1 public key: the last 20 bytes of
     /// Keccak-256 over its 64-byte `x ‖ y` form (Yellow Paper, eq. 284).
     public init(publicKey: Secp256k1.PublicKey) {
-        let digest = Keccak256.hash(publicKey.uncompressedXY)
+        let digest = publicKey.withUncompressedXY { Keccak256.hash($0) }
         self = digest.withUnsafeBytes { Address($0[12..<32])! }
     }
 

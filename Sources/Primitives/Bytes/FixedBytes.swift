@@ -16,7 +16,10 @@ extension FixedBytes {
         guard bytes.count == Self.byteCount else { return nil }
         var value = Self.zero
         withUnsafeMutableBytes(of: &value) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { raw.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            if copied == nil {
+                for (i, b) in bytes.enumerated() { raw[i] = b }
+            }
         }
         self = value
     }

@@ -131,6 +131,8 @@ public struct RLPReader: Sendable {
     }
 
     /// Reads a string of exactly `T.byteCount` bytes (a hash or an address).
+    /// Inlinable so it is specialised for `T` at the call site (no generic dispatch per byte).
+    @inlinable
     public mutating func readFixed<T: FixedBytes>(_ type: T.Type = T.self) throws(RLPError) -> T {
         let offset = position
         let payload = try readBytes()

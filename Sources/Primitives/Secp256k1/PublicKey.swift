@@ -45,6 +45,18 @@ extension Secp256k1 {
             return PublicKey(native: pk)
         }
 
+        /// Calls `body` with the 64-byte `x ‖ y` form held on the stack (no allocation).
+        func withUncompressedXY<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var pk = native
+            return withUnsafeMutableBytes(of: &buffer) { raw in
+                var length = 65
+                _ = secp256k1_ec_pubkey_serialize(Secp256k1.context.pointer, raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                  &length, &pk, UInt32(SECP256K1_EC_UNCOMPRESSED))
+                return body(UnsafeRawBufferPointer(rebasing: raw[1..<65]))
+            }
+        }
+
         private func serialize(compressed: Bool) -> [UInt8] {
             var out = [UInt8](repeating: 0, count: compressed ? 33 : 65)
             var length = out.count
