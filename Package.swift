@@ -29,11 +29,37 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
 
         // MARK: Layers, lowest first
         .target(
             name: "Primitives",
             dependencies: ["CSecp256k1"],
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "Storage",
+            dependencies: ["Primitives", "CLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Trie",
+            dependencies: ["Primitives", "Storage"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChainTypes",
+            dependencies: ["Primitives", "Trie"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "State",
+            dependencies: ["Primitives", "Storage", "Trie", "ChainTypes"],
             swiftSettings: strict
         ),
 
@@ -63,8 +89,30 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrieTests",
+            dependencies: ["Trie", "Storage", "Primitives", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChainTypesTests",
+            dependencies: ["ChainTypes", "Trie", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StateTests",
+            dependencies: ["State", "ChainTypes", "Trie", "Storage", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ConformanceTests",
-            dependencies: ["Primitives", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["Primitives", "Trie", "ChainTypes", "State", "Storage", "TestSupport",
+                           .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict
         ),
 

@@ -1,0 +1,1 @@
+// State module: see StateDB.swift

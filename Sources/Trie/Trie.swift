@@ -1,0 +1,1 @@
+// Placeholder replaced by the Trie implementation in this same change series.
