@@ -1,1 +1,0 @@
-// Placeholder replaced by the Trie implementation in this same change series.
