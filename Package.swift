@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "CloisterCLI",
             dependencies: [
-                "Primitives",
+                "Primitives", "Storage", "ChainTypes", "State",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,0 +1,16 @@
+public import Primitives
+public import ChainTypes
+
+/// One undoable change to a ``StateDB``, recording what was there before.
+enum JournalEntry {
+    /// The account record before the change (nil: did not exist in the overlay's view).
+    case account(Address, previous: Account?)
+    /// A storage slot's overlay value before the change (nil: slot was not overlaid).
+    case storage(Address, slot: UInt256, previous: UInt256?)
+    /// The overlay code before the change (nil: code was not overlaid).
+    case code(Address, previous: [UInt8]?)
+    /// Storage wiped (account created or destroyed): the previous overlay and wipe flag.
+    case storageReset(Address, previousStorage: [UInt256: UInt256], previousWiped: Bool)
+    /// The address was marked touched (EIP-161); undo removes the mark.
+    case touched(Address)
+}

@@ -1,1 +1,0 @@
-// State module: see StateDB.swift
