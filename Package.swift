@@ -118,6 +118,12 @@ let package = Package(
 
         // MARK: Benchmarks (`make bench`; never part of `swift test`)
         .executableTarget(
+            name: "StateBenchmarks",
+            dependencies: ["Primitives", "Storage", "Trie", "ChainTypes", "State"],
+            path: "Benchmarks/StateBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "PrimitivesBenchmarks",
             dependencies: [
                 "Primitives",
