@@ -20,7 +20,7 @@ public struct HashBuilder {
     }
 
     /// The root hash. Every node of 32 bytes or more is reported to `emit` (hash, RLP)
-    /// so a caller can store the trie; a root under 32 bytes is reported under its hash.
+    /// so a caller can store the trie; the root node is always reported, whatever its size.
     public func root(emit: ((Hash32, [UInt8]) -> Void)? = nil) -> Hash32 {
         var sorted = entries
         // Stable sort keeps insertion order among equal keys; the last one wins below.
@@ -35,7 +35,7 @@ public struct HashBuilder {
         guard !unique.isEmpty else { return .emptyTrieRoot }
         let encoded = Self.encode(unique, 0..<unique.count, depth: 0, emit: emit)
         let h = Keccak256.hash(encoded)
-        if encoded.count < 32 { emit?(h, encoded) }
+        emit?(h, encoded)  // the root node is stored whatever its size
         return h
     }
 

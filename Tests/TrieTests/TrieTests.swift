@@ -28,7 +28,12 @@ import TestSupport
             #expect(a.rootHash() == b.rootHash())
             var builder = HashBuilder()
             for (k, v) in entries { builder.add(key: k, value: v) }
-            #expect(builder.root() == a.rootHash())
+            // The emitted nodes are a complete trie: a fresh trie over them reads every key.
+            var emitted: [Hash32: [UInt8]] = [:]
+            let root = builder.root { emitted[$0] = $1 }
+            #expect(root == a.rootHash())
+            let reloaded = MerklePatriciaTrie(rootHash: root, source: InMemoryNodeSource(emitted))
+            for (k, v) in entries { #expect((try? reloaded.get(k)) == v) }
         }
     }
 

@@ -3,6 +3,7 @@
 BENCHMARKS.md table: per-operation time (p50), throughput, mallocs, and the
 ratio to the peer measured in the same run (the better of its before/after runs)."""
 import argparse
+import json
 import platform
 import re
 import subprocess
@@ -65,6 +66,7 @@ def main():
     ap.add_argument("--openssl-1m", nargs=2, type=float)
     ap.add_argument("--openssl-32", nargs=2, type=float)
     ap.add_argument("--c-ecrecover", nargs=2, type=float)
+    ap.add_argument("--state", help="JSON lines from StateBenchmarks and pytrie_state.py")
     a = ap.parse_args()
     r = parse(a.swift_md)
 
@@ -96,6 +98,39 @@ def main():
         ns = per_op(name) * 1e9
         shown = f"{ns:,.1f} ns" if ns < 10_000 else f"{ns / 1000:,.1f} µs"
         print(f"| {name} | {shown} | {r[name].get('mallocs', float('nan')):.0f} |")
+    if a.state:
+        state_table(a.state)
+
+
+def state_table(path):
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.startswith("{")]
+    by = {}
+    for r in rows:
+        by.setdefault((r["mode"], r.get("accounts") or r.get("updates") or r.get("reads")), r)
+    trie, py = by.get(("fresh-trie", 100000)), by.get(("py-trie", 100000))
+    s100k, s1m = by.get(("fresh-state", 100000)), by.get(("fresh-state", 1000000))
+    upd, reads = by.get(("updates", 1000)), by.get(("reads", 1000000))
+    mib = lambda b: f"{b / (1 << 20):,.0f} MiB"
+    print()
+    print("| state workload | Cloister | peer, same run | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    if trie and py:
+        same = "roots equal" if trie["root"] == py["root"] else "ROOTS DIFFER"
+        print(f"| 100,000 funded accounts: build secure trie + root + nodes, in memory | {trie['seconds']:.3f} s, "
+              f"peak {mib(trie['peakRSS'])} | py-trie: {py['seconds']:.1f} s, peak {mib(py['peakRSS'])} | "
+              f"{py['seconds'] / trie['seconds']:.0f}× faster ({same}) | ≤ 0.5 s |")
+    if s100k:
+        print(f"| 100,000 accounts committed as genesis into LMDB (tries, flat rows, nodes, change set) | "
+              f"{s100k['seconds']:.3f} s, peak {mib(s100k['peakRSS'])} | — | — | ≤ 0.5 s |")
+    if s1m:
+        print(f"| 1,000,000 accounts committed as genesis into LMDB | {s1m['seconds']:.1f} s, peak {mib(s1m['peakRSS'])} "
+              f"| — | — | peak ≤ 2 GiB |")
+    if upd:
+        print(f"| 1,000 random account updates on the 1M state, then the new root | {upd['seconds'] * 1000:.1f} ms warm, "
+              f"{upd['coldSeconds'] * 1000:.1f} ms cold | — | — | ≤ 20 ms |")
+    if reads:
+        print(f"| random account reads, 1M-account LMDB flat table, one core | {reads['readsPerSecond'] / 1000:,.0f} k reads/s "
+              f"| — | — | ≥ 500 k/s |")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,26 @@ echo "== peers (after) =="
 sha3_1m_b=$(openssl_sha3 1048576); sha3_32_b=$(openssl_sha3 32); c_rec_b=$("$out/ecrecover_bench")
 echo "openssl sha3-256 1MiB: $sha3_1m_b B/s; 32B: $sha3_32_b B/s; C ecrecover: $c_rec_b /s"
 
-python3 tools/bench/report.py "$out/swift.md" \
+echo "== State (release build; each workload in its own process) =="
+venv=tools/bench/.venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q trie rlp "eth-hash[pycryptodome]"
+fi
+swift build -c release --product StateBenchmarks
+bench="$(swift build -c release --show-bin-path)/StateBenchmarks"
+data="$(mktemp -d)"
+trap 'rm -rf "$data"' EXIT
+{
+    "$bench" fresh-trie 100000
+    "$venv/bin/python" tools/bench/pytrie_state.py 100000
+    "$bench" fresh-state 100000 "$data/s100k"
+    "$bench" fresh-state 1000000 "$data/s1m"
+    "$bench" updates 1000 "$data/s1m"
+    "$bench" reads 1000000 "$data/s1m"
+} | tee "$out/state.jsonl"
+
+python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" \
     --openssl-1m "$sha3_1m_a" "$sha3_1m_b" --openssl-32 "$sha3_32_a" "$sha3_32_b" \
     --c-ecrecover "$c_rec_a" "$c_rec_b" > "$out/report.md"
 cat "$out/report.md"
