@@ -1,0 +1,146 @@
+public import Primitives
+
+/// The EIP-2718 transaction types this chain accepts. The raw value is the type byte
+/// (0 for legacy, which has no type byte on the wire). Blob transactions (type 3,
+/// EIP-4844) are not carried by this chain and have no case.
+public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case legacy = 0
+    /// EIP-2930, from Berlin.
+    case accessList = 1
+    /// EIP-1559, from London.
+    case dynamicFee = 2
+
+    public var description: String {
+        switch self {
+        case .legacy: "0 (legacy)"
+        case .accessList: "1 (EIP-2930)"
+        case .dynamicFee: "2 (EIP-1559)"
+        }
+    }
+}
+
+/// An unsigned transaction of any accepted type.
+///
+/// A plain `Sendable` value; holding one says nothing about validity. The accessors give the
+/// fields common to all types; fee accessors map legacy and access-list transactions
+/// onto EIP-1559 terms (`gasPrice` is both the max fee and the max priority fee), as
+/// EIP-1559 itself specifies for older types.
+public enum Transaction: Hashable, Sendable {
+    case legacy(LegacyTransaction)
+    case accessList(AccessListTransaction)
+    case dynamicFee(DynamicFeeTransaction)
+
+    /// The EIP-2718 type.
+    public var type: TransactionType {
+        switch self {
+        case .legacy: .legacy
+        case .accessList: .accessList
+        case .dynamicFee: .dynamicFee
+        }
+    }
+
+    /// The chain id the signature commits to; nil only for a pre-EIP-155 legacy transaction.
+    public var chainID: UInt64? {
+        switch self {
+        case .legacy(let tx): tx.chainID
+        case .accessList(let tx): tx.chainID
+        case .dynamicFee(let tx): tx.chainID
+        }
+    }
+
+    public var nonce: UInt64 {
+        switch self {
+        case .legacy(let tx): tx.nonce
+        case .accessList(let tx): tx.nonce
+        case .dynamicFee(let tx): tx.nonce
+        }
+    }
+
+    public var gasLimit: UInt64 {
+        switch self {
+        case .legacy(let tx): tx.gasLimit
+        case .accessList(let tx): tx.gasLimit
+        case .dynamicFee(let tx): tx.gasLimit
+        }
+    }
+
+    /// The recipient, or nil for a contract creation.
+    public var to: Address? {
+        switch self {
+        case .legacy(let tx): tx.to
+        case .accessList(let tx): tx.to
+        case .dynamicFee(let tx): tx.to
+        }
+    }
+
+    /// Whether this transaction creates a contract (no recipient).
+    public var isCreation: Bool { to == nil }
+
+    public var value: UInt256 {
+        switch self {
+        case .legacy(let tx): tx.value
+        case .accessList(let tx): tx.value
+        case .dynamicFee(let tx): tx.value
+        }
+    }
+
+    /// The call data, or the initcode of a creation.
+    public var data: [UInt8] {
+        switch self {
+        case .legacy(let tx): tx.data
+        case .accessList(let tx): tx.data
+        case .dynamicFee(let tx): tx.data
+        }
+    }
+
+    /// The access list (empty for legacy transactions).
+    public var accessList: AccessList {
+        switch self {
+        case .legacy: .empty
+        case .accessList(let tx): tx.accessList
+        case .dynamicFee(let tx): tx.accessList
+        }
+    }
+
+    /// The gas price of a legacy or access-list transaction; nil for a dynamic-fee one.
+    public var gasPrice: UInt256? {
+        switch self {
+        case .legacy(let tx): tx.gasPrice
+        case .accessList(let tx): tx.gasPrice
+        case .dynamicFee: nil
+        }
+    }
+
+    /// The most the sender pays per gas: `maxFeePerGas`, or `gasPrice` for older types.
+    public var maxFeePerGas: UInt256 {
+        switch self {
+        case .legacy(let tx): tx.gasPrice
+        case .accessList(let tx): tx.gasPrice
+        case .dynamicFee(let tx): tx.maxFeePerGas
+        }
+    }
+
+    /// The most the sender pays per gas above the base fee: `maxPriorityFeePerGas`, or `gasPrice` for older types.
+    public var maxPriorityFeePerGas: UInt256 {
+        switch self {
+        case .legacy(let tx): tx.gasPrice
+        case .accessList(let tx): tx.gasPrice
+        case .dynamicFee(let tx): tx.maxPriorityFeePerGas
+        }
+    }
+
+    /// The hash the sender signs (see each type's `signingHash`).
+    public var signingHash: Hash32 {
+        switch self {
+        case .legacy(let tx): tx.signingHash
+        case .accessList(let tx): tx.signingHash
+        case .dynamicFee(let tx): tx.signingHash
+        }
+    }
+
+    /// Signs this transaction with `key` (RFC 6979 nonce, low `s`), giving a transaction
+    /// whose sender is `key.address`. Validity under a fork is still checked separately.
+    public func signed(with key: Secp256k1.PrivateKey) -> SignedTransaction {
+        SignedTransaction(uncheckedTransaction: self, signature: key.sign(hash: signingHash))
+    }
+}
