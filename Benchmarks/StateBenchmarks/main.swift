@@ -34,8 +34,13 @@ func benchAccount(_ i: Int) -> Account {
 }
 
 func report(_ fields: [String: Any]) {
-    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    let data = must("json") { try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) }
     print(String(decoding: data, as: UTF8.self))
+}
+
+/// Runs `body`, or reports its error and exits: the data directory comes from the command line.
+func must<T>(_ what: String, _ body: () throws -> T) -> T {
+    do { return try body() } catch { fail("\(what): \(error)") }
 }
 
 func fail(_ message: String) -> Never {
@@ -53,7 +58,7 @@ case "fresh-trie":
     let accounts = (0..<count).map { (benchAddress($0), benchAccount($0)) }
     let t0 = now()
     let trie = SecureTrie()
-    for (address, account) in accounts { try! trie.update(address.bytes, account.rlpEncoded) }
+    for (address, account) in accounts { must("trie update") { try trie.update(address.bytes, account.rlpEncoded) } }
     let committed = trie.commit()
     let t1 = now()
     report(["mode": "fresh-trie", "accounts": count, "seconds": t1 - t0, "root": committed.root.description,
@@ -68,25 +73,25 @@ case "fresh-state":
         alloc[benchAddress(i)] = GenesisAccount(balance: a.balance, nonce: a.nonce)
     }
     let changes = StateChanges(genesis: Genesis(config: ChainConfig(chainID: 1), alloc: alloc))
-    let store = try! LMDBStore(path: args[3])
+    let store = must(args[3]) { try LMDBStore(path: args[3]) }
     let t0 = now()
-    let root = try! StateStore(store: store).commit(changes, block: 0)
+    let root = must("commit") { try StateStore(store: store).commit(changes, block: 0) }
     let t1 = now()
     report(["mode": "fresh-state", "accounts": count, "seconds": t1 - t0, "root": root.description, "peakRSS": peakRSSBytes()])
 
 case "updates":
     guard args.count >= 4 else { fail("updates needs a data dir") }
-    let states = StateStore(store: try! LMDBStore(path: args[3]))
-    guard let head = try! states.head() else { fail("no state in \(args[3])") }
+    let states = StateStore(store: must(args[3]) { try LMDBStore(path: args[3]) })
+    guard let head = must("head", { try states.head() }) else { fail("no state in \(args[3])") }
     var rng = SystemRandomNumberGenerator()
     let population = 1_000_000
     /// One round: `count` random balance changes through a StateDB, then the new root.
     func round() -> (seconds: Double, root: Hash32) {
         let picks = (0..<count).map { _ in benchAddress(Int.random(in: 0..<population, using: &rng)) }
         let t0 = now()
-        let db = StateDB(base: try! states.latest())
-        for address in picks { try! db.addBalance(address, 1) }
-        let root = try! states.computeRoot(db.changes())
+        let db = StateDB(base: must("state") { try states.latest() })
+        for address in picks { must("update") { try db.addBalance(address, 1) } }
+        let root = must("root") { try states.computeRoot(db.changes()) }
         return (now() - t0, root)
     }
     // The first round pays for first touches of the memory-mapped file (cold);
@@ -98,14 +103,14 @@ case "updates":
 
 case "reads":
     guard args.count >= 4 else { fail("reads needs a data dir") }
-    let states = StateStore(store: try! LMDBStore(path: args[3]))
-    let reader = try! states.latest()
+    let states = StateStore(store: must(args[3]) { try LMDBStore(path: args[3]) })
+    let reader = must("state") { try states.latest() }
     var rng = SystemRandomNumberGenerator()
     let population = 1_000_000
     let picks = (0..<count).map { _ in benchAddress(Int.random(in: 0..<population, using: &rng)) }
     var found = 0
     let t0 = now()
-    for address in picks where try! reader.account(address) != nil { found += 1 }
+    for address in picks where must("read", { try reader.account(address) }) != nil { found += 1 }
     let t1 = now()
     report(["mode": "reads", "reads": count, "found": found, "seconds": t1 - t0, "readsPerSecond": Double(count) / (t1 - t0)])
 

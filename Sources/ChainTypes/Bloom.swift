@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// The 2048-bit log bloom of a receipt or a block (Yellow Paper, eq. 27–29).
 ///

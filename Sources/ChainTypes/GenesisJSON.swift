@@ -1,5 +1,5 @@
 public import Foundation
-public import Primitives
+import Primitives
 
 /// Why a genesis file was refused: the field (a JSON path such as
 /// `alloc.0x12…34.balance`) and the reason.

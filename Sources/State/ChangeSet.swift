@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// Key layouts of the flat state and change-set tables (see ``Storage/Tables``).
 enum StateKeys {

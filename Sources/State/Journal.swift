@@ -1,5 +1,5 @@
-public import Primitives
-public import ChainTypes
+import Primitives
+import ChainTypes
 
 /// One undoable change to a ``StateDB``, recording what was there before.
 enum JournalEntry {

@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 public import Storage
 public import Trie
 

@@ -1,6 +1,6 @@
 public import Primitives
 public import Storage
-public import Trie
+import Trie
 public import ChainTypes
 
 /// The latest committed state, read from the flat tables: one lookup per read.

@@ -1,7 +1,7 @@
 public import Primitives
 public import Storage
-public import Trie
-public import ChainTypes
+import Trie
+import ChainTypes
 
 /// Commits state changes to a store block by block, unwinds blocks, and serves
 /// reads of the latest or a past block's state.

@@ -1,4 +1,3 @@
-public import Primitives
 
 /// # Storage
 ///

@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// Nibble paths and their hex-prefix ("compact") encoding (Yellow Paper appendix C).
 ///

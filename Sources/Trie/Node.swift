@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// A trie node as held in memory: a resolved node, or a hash still in the source.
 ///

@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// RLP encoding and decoding of trie nodes.
 ///
