@@ -251,29 +251,23 @@ public final class StateStore: Sendable {
 
     private static func revertBlock(_ n: UInt64, in w: any StorageWriter) throws(StateError) {
         let prefix = StateKeys.blockNumber(n)
-        do {
-            var accounts: [([UInt8], [UInt8])] = []
-            try w.scan(Tables.accountChanges, from: prefix) { key, value in
-                guard key.starts(with: prefix) else { return false }
-                accounts.append((key, value)); return true
-            }
-            for (key, value) in accounts {
-                let address = Array(key.dropFirst(8))
-                if value.isEmpty { try w.delete(Tables.accounts, address) } else { try w.put(Tables.accounts, address, value) }
-                try w.delete(Tables.accountChanges, key)
-            }
-            var slots: [([UInt8], [UInt8])] = []
-            try w.scan(Tables.storageChanges, from: prefix) { key, value in
-                guard key.starts(with: prefix) else { return false }
-                slots.append((key, value)); return true
-            }
-            for (key, value) in slots {
-                let flatKey = Array(key.dropFirst(8))
-                if value.isEmpty { try w.delete(Tables.storage, flatKey) } else { try w.put(Tables.storage, flatKey, value) }
-                try w.delete(Tables.storageChanges, key)
+        try storageOperation { () throws(StorageError) in
+            // Each change-set row `block ‖ flat key` holds the flat row's value before the block.
+            for (changes, flat) in [(Tables.accountChanges, Tables.accounts), (Tables.storageChanges, Tables.storage)] {
+                var rows: [([UInt8], [UInt8])] = []
+                try w.scan(changes, from: prefix) { key, value in
+                    guard key.starts(with: prefix) else { return false }
+                    rows.append((key, value))
+                    return true
+                }
+                for (key, previous) in rows {
+                    let flatKey = Array(key.dropFirst(prefix.count))
+                    if previous.isEmpty { try w.delete(flat, flatKey) } else { try w.put(flat, flatKey, previous) }
+                    try w.delete(changes, key)
+                }
             }
             try w.delete(Tables.stateRoots, prefix)
-        } catch { throw .storage(error) }
+        }
     }
 }
 

@@ -85,13 +85,7 @@ public final class MerklePatriciaTrie {
             } else {
                 branch.children[Int(leaf.path[common])] = .leaf(LeafNode(path: Array(leaf.path[(common + 1)...]), value: leaf.value))
             }
-            let rest = path.dropFirst(common)
-            if let first = rest.first {
-                branch.children[Int(first)] = .leaf(LeafNode(path: Array(rest.dropFirst()), value: value))
-            } else {
-                branch.value = value
-            }
-            return common == 0 ? .branch(branch) : .extension(ExtensionNode(path: Array(path.prefix(common)), child: .branch(branch)))
+            return place(value, at: path, below: branch, splitAt: common)
         case .extension(let ext):
             let common = Nibbles.commonPrefixLength(ext.path[...], path)
             if common == ext.path.count {
@@ -105,13 +99,7 @@ public final class MerklePatriciaTrie {
             branch.children[Int(ext.path[common])] = extRest.isEmpty
                 ? ext.child
                 : .extension(ExtensionNode(path: Array(extRest), child: ext.child))
-            let rest = path.dropFirst(common)
-            if let first = rest.first {
-                branch.children[Int(first)] = .leaf(LeafNode(path: Array(rest.dropFirst()), value: value))
-            } else {
-                branch.value = value
-            }
-            return common == 0 ? .branch(branch) : .extension(ExtensionNode(path: Array(path.prefix(common)), child: .branch(branch)))
+            return place(value, at: path, below: branch, splitAt: common)
         case .branch(let branch):
             branch.invalidate()
             guard let first = path.first else {
@@ -121,6 +109,19 @@ public final class MerklePatriciaTrie {
             branch.children[Int(first)] = try insert(branch.children[Int(first)], path.dropFirst(), value)
             return node
         }
+    }
+
+    /// Finishes a split: puts the new value into `branch` (as a leaf under its next
+    /// nibble, or as the branch's value when the path ends there) and puts the
+    /// shared `common` nibbles, if any, in an extension above the branch.
+    private func place(_ value: [UInt8], at path: ArraySlice<UInt8>, below branch: BranchNode, splitAt common: Int) -> Node {
+        let rest = path.dropFirst(common)
+        if let first = rest.first {
+            branch.children[Int(first)] = .leaf(LeafNode(path: Array(rest.dropFirst()), value: value))
+        } else {
+            branch.value = value
+        }
+        return common == 0 ? .branch(branch) : .extension(ExtensionNode(path: Array(path.prefix(common)), child: .branch(branch)))
     }
 
     private func remove(_ node: Node, _ path: ArraySlice<UInt8>) throws(TrieError) -> Node {
