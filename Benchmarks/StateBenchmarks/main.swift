@@ -1,6 +1,7 @@
 // State benchmarks behind `make bench` (tools/bench/run.sh runs each mode in its
 // own process so peak memory is per workload). Prints one JSON object per run:
 //   fresh-trie N      build a secure account trie of N funded accounts in memory and commit (root + nodes)
+//   fresh-builder N   the same root in one pass from sorted keys (HashBuilder, what a genesis commit uses), nodes kept
 //   fresh-state N DIR commit N funded accounts as genesis into a new LMDB data dir (tries, flat tables, nodes)
 //   updates K DIR     K random account updates on the state in DIR, then the new root (nothing written)
 //   reads K DIR       K random account reads from the flat table of DIR
@@ -50,7 +51,7 @@ func fail(_ message: String) -> Never {
 
 let args = CommandLine.arguments
 guard args.count >= 3, let count = Int(args[2]), count > 0 else {
-    fail("usage: StateBenchmarks fresh-trie N | fresh-state N DIR | updates K DIR | reads K DIR")
+    fail("usage: StateBenchmarks fresh-trie N | fresh-builder N | fresh-state N DIR | updates K DIR | reads K DIR")
 }
 
 switch args[1] {
@@ -63,6 +64,17 @@ case "fresh-trie":
     let t1 = now()
     report(["mode": "fresh-trie", "accounts": count, "seconds": t1 - t0, "root": committed.root.description,
             "nodes": committed.nodes.count, "peakRSS": peakRSSBytes()])
+
+case "fresh-builder":
+    let accounts = (0..<count).map { (benchAddress($0), benchAccount($0)) }
+    let t0 = now()
+    var builder = HashBuilder()
+    for (address, account) in accounts { builder.add(key: Keccak256.hash(address.bytes).bytes, value: account.rlpEncoded) }
+    var nodes = 0
+    let root = builder.root { _, _ in nodes += 1 }
+    let t1 = now()
+    report(["mode": "fresh-builder", "accounts": count, "seconds": t1 - t0, "root": root.description,
+            "nodes": nodes, "peakRSS": peakRSSBytes()])
 
 case "fresh-state":
     guard args.count >= 4 else { fail("fresh-state needs a data dir") }

@@ -39,6 +39,7 @@ data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT
 {
     "$bench" fresh-trie 100000
+    "$bench" fresh-builder 100000
     "$venv/bin/python" tools/bench/pytrie_state.py 100000
     "$bench" fresh-state 100000 "$data/s100k"
     "$bench" fresh-state 1000000 "$data/s1m"
