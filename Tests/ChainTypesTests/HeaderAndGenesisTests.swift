@@ -100,3 +100,20 @@ import TestSupport
         #expect(account.stateAccount.codeHash == Keccak256.hash([0x60, 0x01, 0x60, 0x00, 0x55]))
     }
 }
+
+@Suite struct HeaderFormatTests {
+    @Test func forkDecidesTheBaseFeeField() throws {
+        let config = ChainConfig(chainID: 5, homesteadBlock: 0, berlinBlock: 0, londonBlock: 10)
+        #expect(throws: HeaderFormatError.unexpectedBaseFee(block: 9)) {
+            try config.checkFormat(of: Header(number: 9, baseFeePerGas: 7))
+        }
+        #expect(throws: HeaderFormatError.missingBaseFee(block: 10)) { try config.checkFormat(of: Header(number: 10)) }
+        try config.checkFormat(of: Header(number: 9))
+        try config.checkFormat(of: Header(number: 10, baseFeePerGas: 7))
+        #expect(throws: HeaderFormatError.unexpectedField("withdrawalsRoot", block: 11)) {
+            try config.checkFormat(of: Header(number: 11, baseFeePerGas: 7, withdrawalsRoot: .emptyTrieRoot))
+        }
+        #expect(config.fork(atBlock: 9, timestamp: 0) == .berlin)
+        #expect(config.fork(atBlock: 10, timestamp: 0) == .london)
+    }
+}
