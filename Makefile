@@ -3,7 +3,7 @@
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
-APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev
+APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev
 BENCH_APT    := openssl gcc
 
 .PHONY: dev test deps build check-layers import-check bench clean help

@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -28,6 +29,16 @@ let package = Package(
             name: "CSecp256k1",
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
         ),
         .systemLibrary(
             name: "CLMDB",
@@ -60,6 +71,19 @@ let package = Package(
         .target(
             name: "State",
             dependencies: ["Primitives", "Storage", "Trie", "ChainTypes"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "EVM",
+            dependencies: [
+                "Primitives", "ChainTypes", "COpenSSL", "CGMP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Execution",
+            dependencies: ["Primitives", "ChainTypes", "State", "EVM"],
             swiftSettings: strict
         ),
 
@@ -107,6 +131,16 @@ let package = Package(
         .testTarget(
             name: "StateTests",
             dependencies: ["State", "ChainTypes", "Trie", "Storage", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EVMTests",
+            dependencies: ["EVM", "ChainTypes", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExecutionTests",
+            dependencies: ["Execution", "EVM", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

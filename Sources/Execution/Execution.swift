@@ -1,0 +1,2 @@
+/// # Execution: applies transactions (EVM + State → receipts, post-state).
+public enum ExecutionModule {}
