@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "Execution",
-            dependencies: ["Primitives", "ChainTypes", "State", "EVM"],
+            dependencies: ["Primitives", "ChainTypes", "Storage", "State", "EVM"],
             swiftSettings: strict
         ),
 
@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "CloisterCLI",
             dependencies: [
-                "Primitives", "Storage", "ChainTypes", "State",
+                "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -20,7 +20,7 @@ ALLOWED = {
     "ChainTypes": {"Primitives", "Trie"},
     "State": {"Primitives", "Trie", "Storage", "ChainTypes"},
     "EVM": {"Primitives", "ChainTypes", "Crypto", "CryptoExtras", "COpenSSL", "CGMP", "BigInt"},
-    "Execution": {"Primitives", "ChainTypes", "EVM", "State"},
+    "Execution": {"Primitives", "ChainTypes", "Storage", "EVM", "State"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},
