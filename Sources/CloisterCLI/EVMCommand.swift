@@ -83,6 +83,9 @@ struct EVMCommand: ParsableCommand {
         @Option(help: "Fork rules: Berlin, London, Paris, Shanghai or Cancun.")
         var fork = "Cancun"
 
+        @Flag(help: "Print an EIP-3155 JSON trace line per executed instruction.")
+        var trace = false
+
         func run() throws {
             guard let fork = StateTestRunner.fork(named: self.fork), let rules = ForkRules(fork: fork) else {
                 throw CLIError("unknown or unsupported fork \(self.fork)")
@@ -91,7 +94,8 @@ struct EVMCommand: ParsableCommand {
             do { bytecode = try Hex.decode(code); calldata = try Hex.decode(input) } catch { throw CLIError("\(error)") }
             guard gas <= UInt64(Int64.max) else { throw CLIError("gas too large") }
             let result = CodeRunner.run(code: bytecode, input: calldata, gas: Int64(gas), rules: rules,
-                                        precompiles: EVMCommand.precompiles(fork))
+                                        precompiles: EVMCommand.precompiles(fork),
+                                        tracer: trace ? { print($0.jsonLine) } : nil)
             print("status:   \(result.status)")
             print("output:   \(Hex.encode(result.output))")
             print("gas used: \(Int64(gas) - result.gasLeft)")

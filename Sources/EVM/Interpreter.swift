@@ -19,6 +19,9 @@ public final class Interpreter {
     /// Maximum call depth (Yellow Paper: 1024).
     public static let depthLimit = 1024
 
+    /// Called before every instruction when set (EIP-3155 tracing); nil costs one branch per instruction.
+    public var tracer: ((TraceStep) -> Void)?
+
     public init(rules: ForkRules) { self.rules = rules }
 
     deinit { for s in stacks { s.deallocate() } }
@@ -118,6 +121,10 @@ extension Interpreter {
                 if base < 0 { return op == 0xfe ? .invalidInstruction : .undefinedInstruction }
                 if f.sp < Int(stackInputs[Int(op)]) { return .stackUnderflow }
                 if f.sp + Int(stackGrowth[Int(op)]) > limit { return .stackOverflow }
+                if let tracer {
+                    tracer(TraceStep(pc: pc, op: op, gas: f.gas, gasCost: Int64(base), memorySize: f.memory.size,
+                                     stack: (0..<f.sp).map { f.stack[$0] }, depth: f.message.depth + 1, refund: f.refund))
+                }
                 f.gas -= Int64(base)
                 if f.gas < 0 { return .outOfGas }
 

@@ -10,10 +10,12 @@ public enum CodeRunner {
     public static let caller = Address(Array(repeating: 0xca, count: 20))!
 
     public static func run(code: [UInt8], input: [UInt8], gas: Int64, rules: ForkRules,
-                           precompiles: [Address: PrecompiledContract]) -> ExecutionResult {
+                           precompiles: [Address: PrecompiledContract],
+                           tracer: ((TraceStep) -> Void)? = nil) -> ExecutionResult {
         let state = StateDB(base: EmptyStateReader())
         do { try state.setCode(contract, code) } catch { return ExecutionResult(status: .internalError, gasLeft: 0) }
         let interpreter = Interpreter(rules: rules)
+        interpreter.tracer = tracer
         let host = StateHost(state: state, context: ExecutionContext(origin: caller, gasLimit: UInt64(gas)),
                              interpreter: interpreter, precompiles: precompiles, blockHashes: { _ in .zero })
         host.prewarm(caller)
