@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev
 BENCH_APT    := openssl gcc
 
-.PHONY: dev test deps build check-layers import-check bench clean help
+.PHONY: dev test statetests deps build check-layers import-check bench clean help
 
 help:
 	@echo "make dev    build and start Cloister (today: the cloister CLI)"
@@ -35,6 +35,22 @@ import-check: deps
 
 test: deps check-layers import-check
 	$(SWIFT) test
+	@$(MAKE) --no-print-directory statetests
+
+# ethereum/tests GeneralStateTests for Shanghai and Cancun, run by the release
+# build of `cloister evm statetest` (the debug build is several times slower).
+# Expected failures are listed, each with its reason, in tools/statetest-known-failures.tsv.
+VECTORS ?= $(if $(CLOISTER_VECTORS),$(CLOISTER_VECTORS),../shared/vectors)
+statetests: deps
+	@if [ ! -d "$(VECTORS)/ethereum-tests/GeneralStateTests" ]; then \
+		echo "GeneralStateTests: vectors not found in $(VECTORS) (set CLOISTER_VECTORS): skipped"; exit 0; fi; \
+	$(SWIFT) build -c release --product cloister && \
+	bin="$$($(SWIFT) build -c release --show-bin-path)/cloister" && \
+	for fork in Shanghai Cancun; do \
+		echo "GeneralStateTests ($$fork):"; \
+		"$$bin" evm statetest --fork $$fork --known-failures tools/statetest-known-failures.tsv \
+			"$(VECTORS)/ethereum-tests/GeneralStateTests" || exit 1; \
+	done
 
 bench: deps
 	@bash tools/install-deps.sh $(BENCH_APT)

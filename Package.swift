@@ -100,7 +100,7 @@ let package = Package(
         // MARK: Test support and tests
         .target(
             name: "TestSupport",
-            dependencies: ["Primitives"],
+            dependencies: ["Primitives", "ChainTypes", "EVM"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -151,6 +151,12 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (`make bench`; never part of `swift test`)
+        .executableTarget(
+            name: "EVMBenchmarks",
+            dependencies: ["Primitives", "ChainTypes", "State", "EVM", "Execution"],
+            path: "Benchmarks/EVMBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "StateBenchmarks",
             dependencies: ["Primitives", "Storage", "Trie", "ChainTypes", "State"],

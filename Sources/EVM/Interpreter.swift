@@ -341,6 +341,8 @@ extension Interpreter {
                     let n = size.int ?? 0
                     f.output = f.memory.bytes(n == 0 ? 0 : offset.int!, n)
                     return op == 0xf3 ? .success : .revert
+                case 0xfe:
+                    return .invalidInstruction
                 case 0xff:
                     return selfDestruct(&f)
                 default:

@@ -262,6 +262,7 @@ public final class StateHost: Host {
             var frame = m
             frame.recipient = address
             frame.codeAddress = address
+            frame.input = []  // initcode is the code, not call data
             var result = interpreter.execute(frame, code: interpreter.analyze(m.input, hash: nil), host: self)
             if failure != nil { return ExecutionResult(status: .internalError, gasLeft: 0) }
             if result.status == .success {

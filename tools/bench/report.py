@@ -67,6 +67,7 @@ def main():
     ap.add_argument("--openssl-32", nargs=2, type=float)
     ap.add_argument("--c-ecrecover", nargs=2, type=float)
     ap.add_argument("--state", help="JSON lines from StateBenchmarks and pytrie_state.py")
+    ap.add_argument("--evm", help="JSON lines from EVMBenchmarks and evm_peers.py")
     a = ap.parse_args()
     r = parse(a.swift_md)
 
@@ -100,6 +101,8 @@ def main():
         print(f"| {name} | {shown} | {r[name].get('mallocs', float('nan')):.0f} |")
     if a.state:
         state_table(a.state)
+    if a.evm:
+        evm_table(a.evm)
 
 
 def state_table(path):
@@ -137,6 +140,49 @@ def state_table(path):
     if reads:
         print(f"| random account reads, 1M-account LMDB flat table, one core | {reads['readsPerSecond'] / 1000:,.0f} k reads/s "
               f"| — | — | ≥ 500 k/s |")
+
+
+def evm_table(path):
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.startswith("{")]
+    by = {}
+    for r in rows:
+        if "file" in r and "index" in r:
+            by.setdefault((r["file"], r["index"]), {})[r["engine"]] = r
+    print()
+    print("| EVM workload | gas | Cloister Mgas/s | revm (pyrevm) Mgas/s | py-evm Mgas/s | Cloister / revm | Cloister / py-evm | root |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    ratios_revm, ratios_py = [], []
+    for (file, index), e in sorted(by.items()):
+        ours = e.get("cloister")
+        if not ours or "mgasPerSecond" not in ours:
+            continue
+        label = ours.get("label") or f"[{index}]"
+        name = f"{file.replace('.json', '')} {label}"
+        revm, py = e.get("pyrevm", {}), e.get("pyevm", {})
+        r_m = revm.get("mgasPerSecond")
+        p_m = py.get("mgasPerSecond") if not py.get("timedOut") else None
+        same_gas = all(x.get("gasUsed") in (None, ours["gasUsed"]) for x in (revm, py))
+        rr = ours["mgasPerSecond"] / r_m if r_m else None
+        rp = ours["mgasPerSecond"] / p_m if p_m else None
+        if rr and file.startswith("main/"):
+            ratios_revm.append(rr)
+        if rp:
+            ratios_py.append(rp)
+        root = {True: "matches", False: "MISMATCH", None: "n/a"}[ours.get("rootMatches")]
+        if ours.get("rootMatches") is None and py.get("stateRoot"):
+            root = "equals py-evm's" if py["stateRoot"] == ours.get("stateRoot") else "DIFFERS from py-evm's"
+        gas = f"{ours['gasUsed']:,}" + ("" if same_gas else " (peers differ)")
+        fmt = lambda v, d=0: "—" if v is None else f"{v:,.{d}f}"
+        print(f"| {name} | {gas} | {fmt(ours['mgasPerSecond'])} | {fmt(r_m)} | {fmt(p_m, 1)} | "
+              f"{fmt(rr, 2)}{'×' if rr else ''} | {fmt(rp)}{'×' if rp else ''} | {root} |")
+    if ratios_revm:
+        gm = 1.0
+        for x in ratios_revm:
+            gm *= x
+        gm **= 1 / len(ratios_revm)
+        print()
+        print(f"Geometric mean over the main benchmarks: Cloister / revm = {gm:.2f}× "
+              f"(min {min(ratios_revm):.2f}×); Cloister / py-evm ≥ {min(ratios_py) if ratios_py else float('nan'):.0f}×.")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,20 @@ trap 'rm -rf "$data"' EXIT
     "$bench" reads 1000000 "$data/s1m"
 } | tee "$out/state.jsonl"
 
-python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" \
+echo "== EVM (release; ours, then pyrevm and py-evm on the same state tests) =="
+if ! "$venv/bin/python" -c "import pyrevm, eth, vyper" 2>/dev/null; then
+    "$venv/bin/pip" install -q pyrevm py-evm "vyper>=0.4,<0.5" eth-keys
+fi
+swift build -c release --product EVMBenchmarks
+evmbench="$(swift build -c release --show-bin-path)/EVMBenchmarks"
+workloads=(../shared/vectors/evm-benchmarks/benchmarks/main ../shared/vectors/evm-benchmarks/benchmarks/micro Benchmarks/contracts)
+{
+    "$evmbench" --fork London --min-seconds 1 "${workloads[@]}"
+    "$venv/bin/python" tools/bench/evm_peers.py --engine pyrevm --fork London --min-seconds 1 "${workloads[@]}"
+    "$venv/bin/python" tools/bench/evm_peers.py --engine pyevm --fork London --max-runs 1 --timeout 60 "${workloads[@]}"
+} | tee "$out/evm.jsonl"
+
+python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" --evm "$out/evm.jsonl" \
     --openssl-1m "$sha3_1m_a" "$sha3_1m_b" --openssl-32 "$sha3_32_a" "$sha3_32_b" \
     --c-ecrecover "$c_rec_a" "$c_rec_b" > "$out/report.md"
 cat "$out/report.md"

@@ -16,8 +16,20 @@ public struct StateTestRunner {
     /// The precompiles active in a fork (injected so the runner works with any set).
     public let precompiles: @Sendable (Fork) -> [Address: PrecompiledContract]
 
-    public init(precompiles: @escaping @Sendable (Fork) -> [Address: PrecompiledContract]) {
+    /// When set, a failing case's changed accounts are written to standard error.
+    public var dumpFailures = false
+
+    public init(precompiles: @escaping @Sendable (Fork) -> [Address: PrecompiledContract], dumpFailures: Bool = false) {
         self.precompiles = precompiles
+        self.dumpFailures = dumpFailures
+    }
+
+    static func dump(_ changes: StateChanges) -> String {
+        changes.accounts.map { c in
+            let account = c.account.map { "nonce \($0.nonce) balance \($0.balance) code \($0.codeHash)" } ?? "deleted"
+            let slots = c.storage.sorted { $0.key < $1.key }.map { "\($0.key.hexQuantity)=\($0.value.hexQuantity)" }.joined(separator: " ")
+            return "  \(c.address): \(account)\(c.storageWiped ? " (storage wiped)" : "") \(slots)"
+        }.joined(separator: "\n")
     }
 
     /// One post entry's outcome, printed like go-ethereum's `evm statetest`.
@@ -79,69 +91,54 @@ public struct StateTestRunner {
     /// Why a test file could not be run.
     public struct MalformedTest: Error, CustomStringConvertible {
         public let description: String
-        init(_ d: String) { description = d }
+        public init(_ d: String) { description = d }
     }
 
     func run(test: [String: Any], name: String, fork: Fork) throws -> [Result] {
-        guard let post = test["post"] as? [String: Any] else { throw MalformedTest("no post section") }
-        guard let entries = post[fork.description] as? [[String: Any]] else { return [] }
         guard let rules = ForkRules(fork: fork) else { throw MalformedTest("fork \(fork) is not supported") }
-        guard let env = test["env"] as? [String: Any] else { throw MalformedTest("no env") }
-        guard let pre = test["pre"] as? [String: Any] else { throw MalformedTest("no pre") }
-        let alloc = try Self.parseAlloc(pre)
-        let environment = try Self.parseEnvironment(env, fork: fork)
         let processor = TransactionProcessor(rules: rules, precompiles: precompiles(fork))
-        var results: [Result] = []
-        for (index, entry) in entries.enumerated() {
-            let label = "\(name)[\(index)]"
-            guard let txHex = entry["txbytes"] as? String, let hashHex = entry["hash"] as? String,
-                  let logsHex = entry["logs"] as? String else {
-                results.append(Result(name: label, pass: false, fork: fork.description, stateRoot: "", error: "post entry without txbytes/hash/logs"))
-                continue
-            }
-            let expectException = entry["expectException"] as? String
-            let expectedRoot = try Hash32(hex: hashHex)
-            let expectedLogs = try Hash32(hex: logsHex)
+        return try StateTestCase.cases(in: test, name: name, fork: fork).map { run($0, processor: processor) }
+    }
 
-            let store = InMemoryStore()
-            let states = StateStore(store: store)
-            let preRoot = try states.commit(StateChanges(genesis: Genesis(config: ChainConfig(chainID: 1), alloc: alloc)), block: 0)
+    /// Runs one post entry: load `pre`, apply the transaction, compare root and logs.
+    public func run(_ c: StateTestCase, processor: TransactionProcessor) -> Result {
+        let fork = processor.rules.fork
+        var root = Hash32.zero
+        var logsHash = Hash32.emptyListHash
+        var error: String?
+        do {
+            let states = try c.preparedState()
+            root = try states.head()?.root ?? .emptyTrieRoot
             let state = StateDB(base: try states.latest())
-            var root = preRoot
-            var logsHash = Hash32.emptyListHash
-            var error: String?
             do {
-                let signed = try SignedTransaction(networkEncoding: try Hex.decode(txHex))
-                let recovered = try signed.recovered(for: fork, chainID: 1)
-                let outcome = try processor.apply(recovered, to: state, in: environment, gasAvailable: environment.gasLimit)
-                try state.addBalance(environment.coinbase, .zero)
-                state.touch(environment.coinbase)
-                try state.finalizeTransaction(deleteEmptyTouched: true)
+                let outcome = try c.apply(processor, to: state)
                 root = try states.computeRoot(state.changes())
                 logsHash = Log.hash(of: outcome.logs)
+                if dumpFailures && root != c.expectedRoot {
+                    FileHandle.standardError.write(Data("\(c.name): \(outcome.status), gas used \(outcome.gasUsed)\n\(Self.dump(state.changes()))\n".utf8))
+                }
             } catch let e as ExecutionError {
                 error = "\(e)"
             } catch let e as TransactionError {
                 error = "\(e)"
-            } catch let e as HexError {
-                error = "txbytes: \(e)"
             }
-            var pass = root == expectedRoot && (error != nil || logsHash == expectedLogs)
-            var reason = error
-            if expectException != nil && error == nil {
-                pass = false
-                reason = "expected exception \(expectException!) but the transaction was applied"
-            } else if expectException == nil, let e = error {
-                pass = false
-                reason = "unexpected rejection: \(e)"
-            } else if !pass {
-                reason = root != expectedRoot ? "state root \(root), expected \(expectedRoot)" : "logs hash \(logsHash), expected \(expectedLogs)"
-            } else {
-                reason = nil
-            }
-            results.append(Result(name: label, pass: pass, fork: fork.description, stateRoot: root.description, error: reason))
+        } catch {
+            return Result(name: c.name, pass: false, fork: fork.description, stateRoot: "", error: "\(error)")
         }
-        return results
+        var pass = root == c.expectedRoot && (error != nil || logsHash == c.expectedLogsHash)
+        var reason = error
+        if let expected = c.expectException, error == nil {
+            pass = false
+            reason = "expected exception \(expected) but the transaction was applied"
+        } else if c.expectException == nil, let e = error {
+            pass = false
+            reason = "unexpected rejection: \(e)"
+        } else if !pass {
+            reason = root != c.expectedRoot ? "state root \(root), expected \(c.expectedRoot)" : "logs hash \(logsHash), expected \(c.expectedLogsHash)"
+        } else {
+            reason = nil
+        }
+        return Result(name: c.name, pass: pass, fork: fork.description, stateRoot: root.description, error: reason)
     }
 
     // MARK: Parsing
@@ -151,7 +148,7 @@ public struct StateTestRunner {
         do { return try UInt256(parsing: text) } catch { throw MalformedTest("\(field): \(error)") }
     }
 
-    static func parseAlloc(_ pre: [String: Any]) throws -> [Address: GenesisAccount] {
+    public static func parseAlloc(_ pre: [String: Any]) throws -> [Address: GenesisAccount] {
         var alloc: [Address: GenesisAccount] = [:]
         for (key, value) in pre {
             guard let fields = value as? [String: Any] else { throw MalformedTest("pre.\(key): not an object") }
@@ -171,7 +168,7 @@ public struct StateTestRunner {
         return alloc
     }
 
-    static func parseEnvironment(_ env: [String: Any], fork: Fork) throws -> BlockEnvironment {
+    public static func parseEnvironment(_ env: [String: Any], fork: Fork) throws -> BlockEnvironment {
         func u64(_ field: String) throws -> UInt64 {
             guard let v = try number(env[field] ?? "0x0", "env.\(field)").uint64 else { throw MalformedTest("env.\(field): too large") }
             return v
