@@ -74,8 +74,13 @@ public final class StateStore: Sendable {
     /// block in order) and returns the new state root.
     @discardableResult
     public func commit(_ changes: StateChanges, block: UInt64) throws(StateError) -> Hash32 {
+        try write { w in try Self.commit(changes, block: block, in: w) }
+    }
+
+    /// Runs one write batch, reporting every failure as a ``StateError``.
+    private func write<T>(_ body: (any StorageWriter) throws -> T) throws(StateError) -> T {
         do {
-            return try store.write { w -> Hash32 in try Self.commit(changes, block: block, in: w) }
+            return try store.write(body)
         } catch let e as StateError {
             throw e
         } catch let e as StorageError {
@@ -227,25 +232,17 @@ public final class StateStore: Sendable {
     /// Reverts the flat state to the end of `block` by replaying change sets
     /// backwards, and makes `block` the head. Trie nodes stay (roots are content addressed).
     public func unwind(to block: UInt64) throws(StateError) {
-        do {
-            try store.write { w in
-                guard let head = try Self.head(in: w), block <= head.block else {
-                    throw StateError.cannotUnwind(to: block, head: try Self.head(in: w)?.block ?? 0)
-                }
-                _ = try Self.root(of: block, in: w)
-                var n = head.block
-                while n > block {
-                    try Self.revertBlock(n, in: w)
-                    n -= 1
-                }
-                try storageOperation { () throws(StorageError) in try w.put(Tables.meta, StateKeys.head, StateKeys.blockNumber(block)) }
+        try write { w in
+            guard let head = try Self.head(in: w), block <= head.block else {
+                throw StateError.cannotUnwind(to: block, head: try Self.head(in: w)?.block ?? 0)
             }
-        } catch let e as StateError {
-            throw e
-        } catch let e as StorageError {
-            throw .storage(e)
-        } catch {
-            throw .corruptRecord(table: "", reason: "\(error)")
+            _ = try Self.root(of: block, in: w)
+            var n = head.block
+            while n > block {
+                try Self.revertBlock(n, in: w)
+                n -= 1
+            }
+            try storageOperation { () throws(StorageError) in try w.put(Tables.meta, StateKeys.head, StateKeys.blockNumber(block)) }
         }
     }
 
