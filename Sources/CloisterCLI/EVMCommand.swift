@@ -32,7 +32,7 @@ struct EVMCommand: ParsableCommand {
         @Flag(help: "Write the changed accounts of each failing case to standard error (debugging).")
         var dump = false
 
-        @Option(help: "A known-failures file: lines 'NAME-PREFIX<TAB>reason'; matching failures are counted as skipped, with the reason printed.")
+        @Option(help: "A known-failures file: lines '[Fork:]NAME-PREFIX<TAB>reason'; matching failures are counted as skipped, with the reason printed.")
         var knownFailures: String?
 
         @Argument(help: "State test files or folders (searched recursively for .json).")
@@ -50,11 +50,11 @@ struct EVMCommand: ParsableCommand {
                 for result in runner.run(file: url, fork: fork) {
                     if result.pass {
                         passed += 1
-                        if let reason = known.exactReason(for: result.name) {
+                        if let reason = known.exactReason(for: result.name, fork: fork) {
                             print("note: listed as a known failure but passes (\(reason)): \(result.name)")
                         }
                         if json { print(result.jsonLine) }
-                    } else if let reason = known.reason(for: result.name) {
+                    } else if let reason = known.reason(for: result.name, fork: fork) {
                         skipped += 1
                         skipReasons[reason, default: 0] += 1
                         if json { print(result.jsonLine) }
@@ -200,8 +200,12 @@ struct SplitMix {
 }
 
 /// Expected state-test failures, each with its reason (never silent).
+///
+/// A line is `NAME-PREFIX<TAB>reason`, optionally `Fork:NAME-PREFIX<TAB>reason`
+/// to apply to one fork only (0x0a is a precompile from Cancun, so a case that
+/// fails there passes under Shanghai).
 struct KnownFailures {
-    private var entries: [(prefix: String, reason: String)] = []
+    private var entries: [(fork: String?, prefix: String, reason: String)] = []
 
     init() {}
 
@@ -210,14 +214,28 @@ struct KnownFailures {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") && !String(line).trimmingSpaces.isEmpty {
             let parts = line.split(separator: "\t", maxSplits: 1)
             guard parts.count == 2 else { throw CLIError("\(path): line without a tab-separated reason: \(line)") }
-            entries.append((String(parts[0]), String(parts[1])))
+            var name = String(parts[0])
+            var fork: String?
+            if let colon = name.firstIndex(of: ":"), !name[..<colon].contains("/"), !name[..<colon].contains("[") {
+                fork = String(name[..<colon]).lowercased()
+                name = String(name[name.index(after: colon)...])
+            }
+            entries.append((fork, name, String(parts[1])))
         }
     }
 
-    /// The reason of the first entry that is a prefix of `name`.
-    func reason(for name: String) -> String? { entries.first { name.hasPrefix($0.prefix) }?.reason }
+    private func applies(_ e: (fork: String?, prefix: String, reason: String), _ fork: Fork) -> Bool {
+        e.fork == nil || e.fork == fork.description.lowercased()
+    }
+
+    /// The reason of the first entry for this fork that is a prefix of `name`.
+    func reason(for name: String, fork: Fork) -> String? {
+        entries.first { applies($0, fork) && name.hasPrefix($0.prefix) }?.reason
+    }
 
     /// The reason of an entry naming exactly this case (`name[index]`); folder or
     /// test-name prefixes may cover cases that pass, so only exact entries are checked for staleness.
-    func exactReason(for name: String) -> String? { entries.first { $0.prefix == name }?.reason }
+    func exactReason(for name: String, fork: Fork) -> String? {
+        entries.first { applies($0, fork) && $0.prefix == name }?.reason
+    }
 }
