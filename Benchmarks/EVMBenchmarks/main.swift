@@ -45,17 +45,8 @@ guard let fork = StateTestRunner.fork(named: forkName), let rules = ForkRules(fo
     exit(2)
 }
 
-func files(_ paths: [String]) -> [URL] {
-    paths.flatMap { path -> [URL] in
-        let url = URL(fileURLWithPath: path)
-        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) else { return [url] }
-        let found = walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
-        return found.isEmpty ? [url] : found
-    }
-}
-
 let processor = TransactionProcessor(rules: rules, precompiles: Precompiles.table(for: fork))
-for url in files(paths) {
+for url in StateTestRunner.files(paths) {
     let fileLabel = url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
     do {
         let data = try Data(contentsOf: url)

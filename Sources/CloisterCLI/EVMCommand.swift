@@ -46,7 +46,7 @@ struct EVMCommand: ParsableCommand {
             let known = try knownFailures.map { try KnownFailures(path: $0) } ?? KnownFailures()
             var passed = 0, failed = 0, skipped = 0
             var skipReasons: [String: Int] = [:]
-            for url in Self.files(paths) {
+            for url in StateTestRunner.files(paths) {
                 for result in runner.run(file: url, fork: fork) {
                     if result.pass {
                         passed += 1
@@ -67,24 +67,6 @@ struct EVMCommand: ParsableCommand {
             for (reason, count) in skipReasons.sorted(by: { $0.key < $1.key }) { print("skipped \(count): \(reason)") }
             print(skipped > 0 ? "\(passed) passed, \(failed) failed, \(skipped) skipped" : "\(passed) passed, \(failed) failed")
             if failed > 0 { throw ExitCode(1) }
-        }
-
-        static func files(_ paths: [String]) -> [URL] {
-            var out: [URL] = []
-            let fm = FileManager.default
-            for path in paths {
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    out.append(URL(fileURLWithPath: path))  // reported as unreadable by the runner
-                    continue
-                }
-                if isDirectory.boolValue, let walker = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: nil) {
-                    out += walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
-                } else {
-                    out.append(URL(fileURLWithPath: path))
-                }
-            }
-            return out
         }
     }
 
@@ -111,8 +93,7 @@ struct EVMCommand: ParsableCommand {
             guard let fork = StateTestRunner.fork(named: self.fork), let rules = ForkRules(fork: fork) else {
                 throw CLIError("unknown or unsupported fork \(self.fork)")
             }
-            let bytecode: [UInt8], calldata: [UInt8]
-            do { bytecode = try Hex.decode(code); calldata = try Hex.decode(input) } catch { throw CLIError("\(error)") }
+            let bytecode = try hexArgument(code), calldata = try hexArgument(input)
             guard gas <= UInt64(Int64.max) else { throw CLIError("gas too large") }
             let result = CodeRunner.run(code: bytecode, input: calldata, gas: Int64(gas), rules: rules,
                                         precompiles: EVMCommand.precompiles(fork),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Primitives
 
 /// `cloister key …`: inspect secp256k1 keys and signatures.
@@ -60,20 +61,7 @@ struct KeyCommand: ParsableCommand {
     }
 }
 
-/// Reads a whole UTF-8 file with the C library (no Foundation in the CLI's hot path).
+/// Reads a whole file as UTF-8 (invalid sequences replaced), or nil if it cannot be read.
 func readTextFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out = [UInt8]()
-    var buf = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n > 0 { out.append(contentsOf: buf[0..<n]) }
-        if n < buf.count { break }
-    }
-    return String(decoding: out, as: UTF8.self)
+    FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

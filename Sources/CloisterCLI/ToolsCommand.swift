@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Primitives
 
 /// `cloister tools …`: developer tools over the wire formats (after geth's `rlpdump`).
@@ -21,8 +22,7 @@ struct RLPDump: ParsableCommand {
     var hex: String
 
     func run() throws {
-        let bytes: [UInt8]
-        do { bytes = try Hex.decode(hex.trimmingSpaces) } catch { throw CLIError("\(error)") }
+        let bytes = try hexArgument(hex)
         let item: RLPItem
         do { item = try RLPItem(decoding: bytes) } catch { throw CLIError("\(error)") }
         print(RLPDump.render(item, indent: 0), terminator: "")
@@ -60,14 +60,17 @@ struct KeccakCommand: ParsableCommand {
         if text {
             bytes = Array(input.utf8)
         } else {
-            do { bytes = try Hex.decode(input.trimmingSpaces) } catch { throw CLIError("\(error)") }
+            bytes = try hexArgument(input)
         }
         print(Keccak256.hash(bytes))
     }
 }
 
 extension String {
-    var trimmingSpaces: String {
-        String(self.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
-    }
+    var trimmingSpaces: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// Decodes a hex command-line argument (surrounding spaces allowed), as a CLI error on failure.
+func hexArgument(_ text: String) throws -> [UInt8] {
+    do { return try Hex.decode(text.trimmingSpaces) } catch { throw CLIError("\(error)") }
 }

@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// Code prepared for execution: padded so every PUSH can read its full immediate
 /// and the code ends on STOP, with a bitmap of valid jump destinations

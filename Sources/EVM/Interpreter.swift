@@ -1,5 +1,5 @@
 public import Primitives
-public import ChainTypes
+import ChainTypes
 
 /// Executes EVM bytecode, one frame at a time, under one fork's rules.
 ///
@@ -175,19 +175,14 @@ extension Interpreter {
                 case 0x33: f.push(f.message.sender.uint256)
                 case 0x34: f.push(f.message.value)
                 case 0x35:
-                    let offset = f.stack[f.sp - 1]
-                    var word = UInt256.zero
-                    if let o = offset.int, o < f.message.input.count {
-                        f.message.input.withUnsafeBytes { input in
-                            var buf = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-                            withUnsafeMutableBytes(of: &buf) { raw in
-                                let n = min(32, input.count - o)
-                                raw.baseAddress!.copyMemory(from: input.baseAddress!.advanced(by: o), byteCount: n)
-                                word = UInt256(bigEndianBytes: raw)!
-                            }
-                        }
+                    let input = f.message.input
+                    if let o = f.stack[f.sp - 1].int, o < input.count {
+                        // Up to 32 bytes, zero-padded on the right.
+                        let word = UInt256(bigEndianBytes: input[o..<min(o + 32, input.count)]) ?? .zero
+                        f.stack[f.sp - 1] = word << (8 * max(0, o + 32 - input.count))
+                    } else {
+                        f.stack[f.sp - 1] = .zero
                     }
-                    f.stack[f.sp - 1] = word
                 case 0x36: f.push(UInt256(f.message.input.count))
                 case 0x37, 0x39, 0x3e:
                     let destOffset = f.pop(), srcOffset = f.pop(), size = f.pop()
@@ -248,9 +243,12 @@ extension Interpreter {
                 case 0x47: f.push(f.host.balance(f.message.recipient))
                 case 0x48: f.push(f.host.context.baseFee)
                 case 0x49:
-                    let i = f.stack[f.sp - 1]
                     let hashes = f.host.context.blobHashes
-                    f.stack[f.sp - 1] = (i.int.map { $0 < hashes.count } ?? false) ? hashes[i.int!].uint256 : .zero
+                    if let i = f.stack[f.sp - 1].int, i < hashes.count {
+                        f.stack[f.sp - 1] = hashes[i].uint256
+                    } else {
+                        f.stack[f.sp - 1] = .zero
+                    }
                 case 0x4a: f.push(f.host.context.blobBaseFee)
                 case 0x50: f.sp -= 1
                 case 0x51:

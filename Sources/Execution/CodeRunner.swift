@@ -1,5 +1,5 @@
 public import Primitives
-public import ChainTypes
+import ChainTypes
 import State
 public import EVM
 

@@ -21,15 +21,19 @@ public struct Address: FixedBytes {
     }
 
     /// The last 20 bytes of a 256-bit word (how the EVM turns a stack item into an address).
+    @inlinable
     public init(truncating word: UInt256) {
-        self = Hash32(word).withUnsafeBytes { Address($0[12..<32])! }
+        // Big-endian bytes 0…7, 8…15 and 16…19 of the address are bits 159…96, 95…32 and 31…0 of the word.
+        let high = word.w2 << 32 | word.w1 >> 32
+        let middle = word.w1 << 32 | word.w0 >> 32
+        self.init(w0: high.bigEndian, w1: middle.bigEndian, w2: UInt32(truncatingIfNeeded: word.w0).bigEndian)
     }
 
     /// The address as a 256-bit word, zero-extended on the left.
+    @inlinable
     public var uint256: UInt256 {
-        var buf = [UInt8](repeating: 0, count: 32)
-        withUnsafeBytes { for i in 0..<20 { buf[12 + i] = $0[i] } }
-        return UInt256(bigEndianBytes: buf)!
+        let high = UInt64(bigEndian: w0), middle = UInt64(bigEndian: w1), low = UInt64(UInt32(bigEndian: w2))
+        return UInt256(w0: middle << 32 | low, w1: high << 32 | middle >> 32, w2: high >> 32, w3: 0)
     }
 
     /// The EIP-55 mixed-case checksum encoding, `0x`-prefixed.

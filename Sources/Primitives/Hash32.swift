@@ -23,12 +23,14 @@ public struct Hash32: FixedBytes {
 
 extension Hash32 {
     /// The hash read as a big-endian 256-bit number (BLOCKHASH, storage keys).
-    public var uint256: UInt256 { withUnsafeBytes { UInt256(bigEndianBytes: $0) ?? .zero } }
+    @inlinable
+    public var uint256: UInt256 {
+        UInt256(w0: UInt64(bigEndian: w3), w1: UInt64(bigEndian: w2), w2: UInt64(bigEndian: w1), w3: UInt64(bigEndian: w0))
+    }
 
     /// The big-endian 32-byte form of a 256-bit number.
+    @inlinable
     public init(_ value: UInt256) {
-        var h = Hash32.zero
-        Swift.withUnsafeMutableBytes(of: &h) { value.writeBigEndian(to: $0) }
-        self = h
+        self.init(w0: value.w3.bigEndian, w1: value.w2.bigEndian, w2: value.w1.bigEndian, w3: value.w0.bigEndian)
     }
 }

@@ -43,19 +43,17 @@ public enum GenesisInitializer {
     }
 
     public static func initialize(store: any KeyValueStore, genesis: Genesis, file: [UInt8]) throws(InitError) -> Outcome {
-        let stateRoot = genesis.stateRoot()
-        let header = genesis.header(stateRoot: stateRoot)
-        let hash = header.hash
         do {
             return try store.write { w -> Outcome in
                 if let existing = try w.get(Tables.meta, genesisHashKey).flatMap({ Hash32($0) }) {
+                    let hash = genesis.header.hash
                     guard existing == hash else { throw InitError.differentGenesis(existing: existing, new: hash) }
                     return .alreadyInitialized(hash)
                 }
+                // The committed root is the allocation's root: the state is built once.
                 let root = try StateStore.commit(StateChanges(genesis: genesis), block: 0, in: w)
-                guard root == stateRoot else {
-                    throw InitError.state(.corruptRecord(table: "state", reason: "committed root \(root) differs from the allocation's root \(stateRoot)"))
-                }
+                let header = genesis.header(stateRoot: root)
+                let hash = header.hash
                 try w.put(Tables.headers, hash.bytes, header.rlpEncoded)
                 try w.put(Tables.canonical, StateKeys.blockNumber(0), hash.bytes)
                 try w.put(Tables.blockNumbers, hash.bytes, StateKeys.blockNumber(0))

@@ -235,7 +235,10 @@ public struct StateChanges: Sendable {
     public init(genesis: Genesis) {
         accounts = genesis.alloc.keys.sorted().map { address in
             let a = genesis.alloc[address]!
-            return AccountChange(address: address, account: a.stateAccount, storage: a.storage,
+            // The storage root is left for the committer to compute (see `changes()`).
+            let account = Account(nonce: a.nonce, balance: a.balance,
+                                  codeHash: a.code.isEmpty ? .emptyKeccak : Keccak256.hash(a.code))
+            return AccountChange(address: address, account: account, storage: a.storage,
                                  storageWiped: true, code: a.code.isEmpty ? nil : a.code)
         }
     }

@@ -1,9 +1,9 @@
-public import Foundation
+import Foundation
 public import Primitives
 public import ChainTypes
 import Storage
 public import State
-public import EVM
+import EVM
 
 /// One post entry of a state test for one fork: the `pre` allocation, the block
 /// environment, the signed transaction and the expected results.

@@ -60,6 +60,25 @@ public struct StateTestRunner {
         }
     }
 
+    /// The files to run for command-line paths: a folder gives its `.json` files
+    /// (recursively, sorted); a file or a missing path is kept as is, so the run
+    /// reports it rather than silently skipping it.
+    public static func files(_ paths: [String]) -> [URL] {
+        var out: [URL] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            let url = URL(fileURLWithPath: path)
+            if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+               let walker = fm.enumerator(at: url, includingPropertiesForKeys: nil) {
+                out += walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+            } else {
+                out.append(url)
+            }
+        }
+        return out
+    }
+
     /// Runs every test of one file for `fork`.
     public func run(file url: URL, fork: Fork) -> [Result] {
         let forkName = fork.description
