@@ -65,11 +65,14 @@ struct Frame {
     let message: Message
     let code: AnalyzedCode
     let host: any Host
+    /// The block and transaction context, read from the host once per frame.
+    let context: ExecutionContext
     var returnData: [UInt8] = []
     var output: [UInt8] = []
 
     init(gas: Int64, stack: UnsafeMutablePointer<UInt256>, memory: Memory, message: Message, code: AnalyzedCode, host: any Host) {
         self.gas = gas; self.stack = stack; self.memory = memory; self.message = message; self.code = code; self.host = host
+        self.context = host.context
     }
 
     @inline(__always) mutating func pop() -> UInt256 { sp -= 1; return stack[sp] }
@@ -171,7 +174,7 @@ extension Interpreter {
                     let a = Address(truncating: f.stack[f.sp - 1])
                     if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
                     f.stack[f.sp - 1] = f.host.balance(a)
-                case 0x32: f.push(f.host.context.origin.uint256)
+                case 0x32: f.push(f.context.origin.uint256)
                 case 0x33: f.push(f.message.sender.uint256)
                 case 0x34: f.push(f.message.value)
                 case 0x35:
@@ -204,7 +207,7 @@ extension Interpreter {
                         }
                     }
                 case 0x38: f.push(UInt256(f.code.count))
-                case 0x3a: f.push(f.host.context.gasPrice)
+                case 0x3a: f.push(f.context.gasPrice)
                 case 0x3b:
                     let a = Address(truncating: f.stack[f.sp - 1])
                     if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
@@ -228,28 +231,28 @@ extension Interpreter {
                     f.stack[f.sp - 1] = f.host.codeHash(a).uint256
                 case 0x40:
                     let n = f.stack[f.sp - 1]
-                    let current = f.host.context.number
+                    let current = f.context.number
                     if let k = n.uint64, k < current, current - k <= 256 {
                         f.stack[f.sp - 1] = f.host.blockHash(k).uint256
                     } else {
                         f.stack[f.sp - 1] = .zero
                     }
-                case 0x41: f.push(f.host.context.coinbase.uint256)
-                case 0x42: f.push(UInt256(f.host.context.timestamp))
-                case 0x43: f.push(UInt256(f.host.context.number))
-                case 0x44: f.push(f.host.context.prevRandao)
-                case 0x45: f.push(UInt256(f.host.context.gasLimit))
-                case 0x46: f.push(f.host.context.chainID)
+                case 0x41: f.push(f.context.coinbase.uint256)
+                case 0x42: f.push(UInt256(f.context.timestamp))
+                case 0x43: f.push(UInt256(f.context.number))
+                case 0x44: f.push(f.context.prevRandao)
+                case 0x45: f.push(UInt256(f.context.gasLimit))
+                case 0x46: f.push(f.context.chainID)
                 case 0x47: f.push(f.host.balance(f.message.recipient))
-                case 0x48: f.push(f.host.context.baseFee)
+                case 0x48: f.push(f.context.baseFee)
                 case 0x49:
-                    let hashes = f.host.context.blobHashes
+                    let hashes = f.context.blobHashes
                     if let i = f.stack[f.sp - 1].int, i < hashes.count {
                         f.stack[f.sp - 1] = hashes[i].uint256
                     } else {
                         f.stack[f.sp - 1] = .zero
                     }
-                case 0x4a: f.push(f.host.context.blobBaseFee)
+                case 0x4a: f.push(f.context.blobBaseFee)
                 case 0x50: f.sp -= 1
                 case 0x51:
                     let offset = f.stack[f.sp - 1]
