@@ -87,11 +87,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Consensus",
+            dependencies: ["Primitives", "ChainTypes", "Storage"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Chain",
+            dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus"],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "CloisterCLI",
             dependencies: [
-                "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution",
+                "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution", "Consensus", "Chain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -141,6 +152,16 @@ let package = Package(
         .testTarget(
             name: "ExecutionTests",
             dependencies: ["Execution", "EVM", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsensusTests",
+            dependencies: ["Consensus", "ChainTypes", "Storage", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChainTests",
+            dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

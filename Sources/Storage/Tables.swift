@@ -30,10 +30,16 @@ public enum Tables {
     /// State roots by block: block number (8, BE) → state root (32), for historical reads.
     public static let stateRoots = Table("state_roots")
 
+    /// Total difficulty: block hash (32) → total difficulty of the chain ending there (minimal big-endian).
+    public static let totalDifficulty = Table("total_difficulty")
+    /// Clique voting snapshots at checkpoints: block hash (32) → snapshot RLP.
+    public static let cliqueSnapshots = Table("clique_snapshots")
+
     /// Every table a data directory holds.
     public static let all: [Table] = [
         meta, trieNodes, accounts, storage, code, accountChanges, storageChanges,
         headers, bodies, receipts, canonical, blockNumbers, transactionLookup, stateRoots,
+        totalDifficulty, cliqueSnapshots,
     ]
 }
 

@@ -1,0 +1,1 @@
+// Chain: block import, fork choice, reorgs, canonical index, transaction pool, block producer.
