@@ -61,6 +61,9 @@ public struct Genesis: Sendable {
                        number: number, gasLimit: gasLimit == 0 ? Genesis.defaultGasLimit : gasLimit,
                        gasUsed: gasUsed, timestamp: timestamp, extraData: extraData, mixHash: mixHash, nonce: nonce)
         if config.isLondon(0) { h.baseFeePerGas = baseFeePerGas ?? Genesis.initialBaseFee }
+        // A Clique chain keeps London-format headers: it has no withdrawals or blobs, and
+        // its Shanghai/Cancun times select EVM rules only.
+        guard config.clique == nil else { return h }
         if config.isShanghai(block: number, timestamp: timestamp) { h.withdrawalsRoot = .emptyTrieRoot }
         if config.isCancun(block: number, timestamp: timestamp) {
             h.parentBeaconBlockRoot = .zero

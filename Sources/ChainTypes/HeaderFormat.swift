@@ -31,10 +31,12 @@ extension ChainConfig {
         } else if header.baseFeePerGas != nil {
             throw .unexpectedBaseFee(block: n)
         }
-        if header.withdrawalsRoot != nil && !isShanghai(block: n, timestamp: header.timestamp) {
+        // Clique chains never carry the Shanghai/Cancun header fields (their fork times select EVM rules only).
+        if header.withdrawalsRoot != nil && (clique != nil || !isShanghai(block: n, timestamp: header.timestamp)) {
             throw .unexpectedField("withdrawalsRoot", block: n)
         }
-        if (header.blobGasUsed != nil || header.parentBeaconBlockRoot != nil) && !isCancun(block: n, timestamp: header.timestamp) {
+        if (header.blobGasUsed != nil || header.parentBeaconBlockRoot != nil)
+            && (clique != nil || !isCancun(block: n, timestamp: header.timestamp)) {
             throw .unexpectedField("blob gas / beacon root", block: n)
         }
     }

@@ -57,6 +57,10 @@ public enum GenesisInitializer {
                 try w.put(Tables.headers, hash.bytes, header.rlpEncoded)
                 try w.put(Tables.canonical, StateKeys.blockNumber(0), hash.bytes)
                 try w.put(Tables.blockNumbers, hash.bytes, StateKeys.blockNumber(0))
+                // Empty body and receipts, and the total difficulty the chain starts from.
+                try w.put(Tables.bodies, hash.bytes, [0xc2, 0xc0, 0xc0])
+                try w.put(Tables.receipts, hash.bytes, [0xc0])
+                try w.put(Tables.totalDifficulty, hash.bytes, header.difficulty.minimalBigEndianBytes)
                 try w.put(Tables.meta, genesisHashKey, hash.bytes)
                 try w.put(Tables.meta, genesisFileKey, file)
                 return .initialized(hash)

@@ -70,6 +70,14 @@ public final class StateStore: Sendable {
         return try Self.apply(changes, block: nil, baseRoot: base, reader: snapshot, writer: nil)
     }
 
+    /// The state root `changes` would give on top of the committed root `baseRoot` (any
+    /// block's, read through its trie), writing nothing.
+    public func computeRoot(_ changes: StateChanges, on baseRoot: Hash32) throws(StateError) -> Hash32 {
+        let snapshot: any ReadSnapshot
+        do { snapshot = try store.snapshot() } catch { throw .storage(error) }
+        return try Self.apply(changes, block: nil, baseRoot: baseRoot, reader: snapshot, writer: nil, detached: true)
+    }
+
     /// Commits `changes` as block `block` (the genesis is block 0; then each next
     /// block in order) and returns the new state root.
     @discardableResult
@@ -107,14 +115,21 @@ public final class StateStore: Sendable {
 
     /// Applies changes to the tries (and, with a writer, to the flat tables, code,
     /// nodes and change sets of `block`) and returns the new root.
+    ///
+    /// `detached` applies on top of a root that is not the flat state's (a side branch):
+    /// previous values come from the trie and only trie nodes and code are written.
     static func apply(_ changes: StateChanges, block: UInt64?, baseRoot: Hash32,
-                      reader: any StorageReader, writer: (any StorageWriter)?) throws(StateError) -> Hash32 {
-        if baseRoot == .emptyTrieRoot, let block {
+                      reader: any StorageReader, writer: (any StorageWriter)?,
+                      detached: Bool = false) throws(StateError) -> Hash32 {
+        if baseRoot == .emptyTrieRoot, let block, !detached {
             return try applyFresh(changes, block: block, writer: writer)
         }
         let nodes = StorageNodeSource(reader)
         let accountTrie = SecureTrie(rootHash: baseRoot, source: nodes)
-        let flat = FlatStateReader(snapshot: reader, stateRoot: baseRoot)
+        let flat: any StateReader = detached
+            ? TrieStateReader(snapshot: reader, stateRoot: baseRoot)
+            : FlatStateReader(snapshot: reader, stateRoot: baseRoot)
+        let flatWriter = detached ? nil : writer
         func storage(_ body: () throws(StorageError) -> Void) throws(StateError) {
             do { try body() } catch { throw .storage(error) }
         }
@@ -168,14 +183,14 @@ public final class StateStore: Sendable {
             }
             guard var account = change.account else {
                 do { try accountTrie.delete(address.bytes) } catch { throw .trie(error) }
-                if let w = writer { try storage { () throws(StorageError) in try w.delete(Tables.accounts, address.bytes) } }
+                if let w = flatWriter { try storage { () throws(StorageError) in try w.delete(Tables.accounts, address.bytes) } }
                 continue
             }
             account.storageRoot = storageRoot
             do { try accountTrie.update(address.bytes, account.rlpEncoded) } catch { throw .trie(error) }
             if let w = writer {
                 try storage { () throws(StorageError) in
-                    try w.put(Tables.accounts, address.bytes, account.rlpEncoded)
+                    if !detached { try w.put(Tables.accounts, address.bytes, account.rlpEncoded) }
                     if let code = change.code, !code.isEmpty { try w.put(Tables.code, account.codeHash.bytes, code) }
                 }
             }
@@ -232,18 +247,35 @@ public final class StateStore: Sendable {
     /// Reverts the flat state to the end of `block` by replaying change sets
     /// backwards, and makes `block` the head. Trie nodes stay (roots are content addressed).
     public func unwind(to block: UInt64) throws(StateError) {
-        try write { w in
-            guard let head = try Self.head(in: w), block <= head.block else {
-                throw StateError.cannotUnwind(to: block, head: try Self.head(in: w)?.block ?? 0)
-            }
-            _ = try Self.root(of: block, in: w)
-            var n = head.block
-            while n > block {
-                try Self.revertBlock(n, in: w)
-                n -= 1
-            }
-            try storageOperation { () throws(StorageError) in try w.put(Tables.meta, StateKeys.head, StateKeys.blockNumber(block)) }
+        try write { w in try Self.unwind(to: block, in: w) }
+    }
+
+    /// ``unwind(to:)`` inside a write batch the caller owns (a reorg unwinds and
+    /// re-applies in one batch).
+    public static func unwind(to block: UInt64, in w: any StorageWriter) throws(StateError) {
+        guard let head = try Self.head(in: w), block <= head.block else {
+            throw StateError.cannotUnwind(to: block, head: try Self.head(in: w)?.block ?? 0)
         }
+        _ = try Self.root(of: block, in: w)
+        var n = head.block
+        while n > block {
+            try Self.revertBlock(n, in: w)
+            n -= 1
+        }
+        try storageOperation { () throws(StorageError) in try w.put(Tables.meta, StateKeys.head, StateKeys.blockNumber(block)) }
+    }
+
+    /// Writes the trie nodes and code of `changes` applied on top of `baseRoot` (any
+    /// committed root, not necessarily the head's) and returns the new root. The flat
+    /// state, change sets and head are untouched: this records a side branch's state so
+    /// it stays readable (``TrieStateReader``) and can be built on.
+    public static func commitDetached(_ changes: StateChanges, baseRoot: Hash32, in w: any StorageWriter) throws(StateError) -> Hash32 {
+        try apply(changes, block: nil, baseRoot: baseRoot, reader: w, writer: w, detached: true)
+    }
+
+    /// The last committed block and root as seen inside `reader` (a snapshot or a batch).
+    public static func committedHead(in reader: any StorageReader) throws(StateError) -> (block: UInt64, root: Hash32)? {
+        try head(in: reader)
     }
 
     private static func revertBlock(_ n: UInt64, in w: any StorageWriter) throws(StateError) {

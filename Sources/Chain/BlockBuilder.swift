@@ -1,0 +1,172 @@
+public import Primitives
+public import ChainTypes
+import Consensus
+import State
+import EVM
+import Execution
+
+/// Builds, seals and commits blocks on the head for one authority: prepares the
+/// header with the engine, fills it from the pool by effective tip (nonce order per
+/// sender, within the gas limit, skipping fee caps below the base fee), and commits
+/// it. Transactions that turn out invalid at the head are removed from the pool.
+public struct BlockBuilder: Sendable {
+    public let chain: Blockchain
+    public let pool: TransactionPool
+    public let key: Secp256k1.PrivateKey
+    /// The gas limit blocks move toward (by at most parent/1024 each).
+    public var targetGasLimit: UInt64
+    /// Free bytes at the start of extra data (up to 32).
+    public var vanity: [UInt8]
+
+    public init(chain: Blockchain, pool: TransactionPool, key: Secp256k1.PrivateKey,
+                targetGasLimit: UInt64? = nil, vanity: [UInt8] = Array("cloister".utf8)) {
+        self.chain = chain; self.pool = pool; self.key = key
+        self.targetGasLimit = targetGasLimit ?? chain.head.header.gasLimit
+        self.vanity = vanity
+    }
+
+    public var signer: Address { key.address }
+
+    /// The next header on `parent`, prepared by the engine, with `now` as the earliest time.
+    public func prepare(on parent: SealedHeader, now: UInt64) throws(BlockImportError) -> Header {
+        var header = Header(parentHash: parent.hash, number: parent.header.number + 1,
+                            gasLimit: HeaderRules.nextGasLimit(parent: parent.header.gasLimit, desired: targetGasLimit),
+                            timestamp: now, extraData: vanity)
+        do { try chain.engine.prepare(&header, parent: parent, signer: signer, reader: chain.headers) } catch {
+            throw .consensus(error)
+        }
+        if chain.config.isLondon(header.number) {
+            header.baseFeePerGas = HeaderRules.expectedBaseFee(parent: parent.header, config: chain.config)
+        }
+        return header
+    }
+
+    /// Fills `header` (prepared on the current head) from the pool, seals and commits it.
+    public func build(_ prepared: Header) throws(BlockImportError) -> (block: Block, result: ImportResult) {
+        var header = prepared
+        let config = chain.config
+        let fork = config.fork(atBlock: header.number, timestamp: header.timestamp)
+        guard let processor = chain.executor.checkOut(fork) else { throw .unsupportedFork(fork) }
+        defer { chain.executor.checkIn(processor) }
+        let base: any StateReader
+        do { base = try chain.state.latest() } catch { throw .state(error) }
+        let state = StateDB(base: base)
+        let parent = chain.head
+        let ancestors = AncestorHashes(parent: parent, reader: chain.headers)
+        let env = chain.executor.environment(for: header, author: signer, blockHashes: { ancestors.hash($0) })
+        let baseFee = header.baseFeePerGas
+
+        var order = TransactionOrder(pool.pending(), baseFee: baseFee)
+        var included: [SignedTransaction] = []
+        var receipts: [Receipt] = []
+        var invalid: [Hash32] = []
+        var used: UInt64 = 0
+        var bloom = Bloom()
+        while let tx = order.peek() {
+            let left = header.gasLimit - used
+            if left < 21_000 { break }
+            guard tx.transaction.gasLimit <= left else { order.dropSender(); continue }
+            do {
+                let outcome = try processor.apply(tx, to: state, in: env, gasAvailable: left)
+                used += outcome.gasUsed
+                let receipt = Receipt(type: tx.transaction.type, succeeded: outcome.succeeded, cumulativeGasUsed: used,
+                                      logs: outcome.logs)
+                bloom.formUnion(receipt.logsBloom)
+                receipts.append(receipt)
+                included.append(tx.signed)
+                order.next()
+            } catch {
+                switch error {
+                case .nonceTooHigh, .gasLimitReached: break
+                default: invalid.append(tx.hash)
+                }
+                order.dropSender()
+            }
+        }
+        if !invalid.isEmpty { pool.remove(invalid) }
+        header.gasUsed = used
+        header.logsBloom = bloom
+        header.receiptsRoot = Receipt.root(of: receipts)
+        header.transactionsRoot = Block(header: header, transactions: included).computedTransactionsRoot
+        let executed = ExecutedBlock(transactions: [], receipts: receipts, gasUsed: used, bloom: bloom, changes: state.changes())
+        let engine = chain.engine
+        let key = self.key
+        let (block, result) = try chain.commitProduced(header, transactions: included, executed: executed) {
+            (h: Header) throws -> Header in try engine.seal(h, with: key)
+        }
+        pool.update(with: result)
+        return (block, result)
+    }
+}
+
+/// Pending transactions in the order a block takes them: the highest effective tip
+/// first among each sender's next transaction, nonces in order per sender.
+struct TransactionOrder {
+    private var queues: [[RecoveredTransaction]]
+    private var positions: [Int]
+    /// Indices of senders by the tip of their next transaction (a binary max-heap).
+    private var heap: [Int] = []
+    private var tips: [UInt256]
+    private let baseFee: UInt256?
+
+    init(_ pending: [Address: [RecoveredTransaction]], baseFee: UInt256?) {
+        self.baseFee = baseFee
+        // Sorted by sender so equal tips order the same way on every run.
+        queues = pending.sorted { $0.key < $1.key }.map(\.value)
+        positions = Array(repeating: 0, count: queues.count)
+        tips = Array(repeating: .zero, count: queues.count)
+        for i in queues.indices { push(i) }
+    }
+
+    private func tip(_ tx: RecoveredTransaction) -> UInt256? {
+        let t = tx.transaction
+        guard let baseFee else { return t.maxFeePerGas }
+        guard t.maxFeePerGas >= baseFee else { return nil }
+        return min(t.maxPriorityFeePerGas, t.maxFeePerGas &- baseFee)
+    }
+
+    private mutating func push(_ sender: Int) {
+        guard positions[sender] < queues[sender].count, let t = tip(queues[sender][positions[sender]]) else { return }
+        tips[sender] = t
+        heap.append(sender)
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard tips[heap[p]] < tips[heap[i]] else { break }
+            heap.swapAt(p, i); i = p
+        }
+    }
+
+    private mutating func popTop() {
+        heap.swapAt(0, heap.count - 1)
+        heap.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count && tips[heap[l]] > tips[heap[m]] { m = l }
+            if r < heap.count && tips[heap[r]] > tips[heap[m]] { m = r }
+            if m == i { break }
+            heap.swapAt(i, m); i = m
+        }
+    }
+
+    func peek() -> RecoveredTransaction? {
+        guard let top = heap.first else { return nil }
+        return queues[top][positions[top]]
+    }
+
+    /// The peeked transaction was included: move to its sender's next one.
+    mutating func next() {
+        guard let top = heap.first else { return }
+        popTop()
+        positions[top] += 1
+        push(top)
+    }
+
+    /// The peeked transaction cannot be included: skip the rest of its sender's.
+    mutating func dropSender() {
+        guard !heap.isEmpty else { return }
+        popTop()
+    }
+}
