@@ -7,7 +7,7 @@ struct Cloister: ParsableCommand {
         commandName: "cloister",
         abstract: "Cloister: a Proof-of-Authority, Ethereum-style chain engine with confidential execution.",
         version: CloisterVersion.string,
-        subcommands: [InitCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, ToolsCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, ToolsCommand.self]
     )
 }
 
