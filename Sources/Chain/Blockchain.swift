@@ -54,6 +54,7 @@ public final class Blockchain: Sendable {
     private let coin: @Sendable () -> Bool
     private let importLock = Mutex<Void>(())
     private let headBlock: Mutex<SealedHeader>
+    private let headListeners = Mutex<[@Sendable (ImportResult) -> Void]>([])
 
     /// Opens the chain of an initialized data directory (``GenesisInitializer``).
     public init(store: any KeyValueStore, config: ChainConfig, engine: any ConsensusEngine,
@@ -137,6 +138,17 @@ public final class Blockchain: Sendable {
         return TrieStateReader(snapshot: snapshot, stateRoot: h.header.stateRoot)
     }
 
+    /// Calls `handler` after every import that moved the head (extended or reorganized),
+    /// on the importing thread, outside the import lock.
+    public func onHeadChange(_ handler: @escaping @Sendable (ImportResult) -> Void) {
+        headListeners.withLock { $0.append(handler) }
+    }
+
+    private func announce(_ result: ImportResult) {
+        guard result.kind == .extended || result.kind == .reorganized else { return }
+        for h in headListeners.withLock({ $0 }) { h(result) }
+    }
+
     // MARK: Import
 
     /// Imports one block: verifies it completely, stores it, and moves the head when
@@ -144,9 +156,11 @@ public final class Blockchain: Sendable {
     /// from the pool) skips recovering those signatures again.
     @discardableResult
     public func insert(_ block: Block, knownSenders: [Hash32: Address] = [:]) throws(BlockImportError) -> ImportResult {
-        try importLock.withLock { _ throws(BlockImportError) -> ImportResult in
+        let result = try importLock.withLock { _ throws(BlockImportError) -> ImportResult in
             try insertLocked(block, knownSenders: knownSenders)
         }
+        announce(result)
+        return result
     }
 
     private func insertLocked(_ block: Block, knownSenders: [Hash32: Address]) throws(BlockImportError) -> ImportResult {
@@ -221,7 +235,7 @@ public final class Blockchain: Sendable {
     /// head moved since `unsealed` was prepared.
     public func commitProduced(_ unsealed: Header, transactions: [SignedTransaction], executed: ExecutedBlock,
                                seal: (Header) throws -> Header) throws(BlockImportError) -> (Block, ImportResult) {
-        try importLock.withLock { _ throws(BlockImportError) -> (Block, ImportResult) in
+        let produced = try importLock.withLock { _ throws(BlockImportError) -> (Block, ImportResult) in
             let head = self.head
             guard unsealed.parentHash == head.hash else { throw .staleParent(unsealed.parentHash) }
             try HeaderRules.verify(unsealed, parent: head.header, config: config)
@@ -244,6 +258,8 @@ public final class Blockchain: Sendable {
             return (block, ImportResult(kind: .extended, hash: hash, number: block.header.number, gasUsed: executed.gasUsed,
                                         includedTransactions: transactions))
         }
+        announce(produced.1)
+        return produced
     }
 
     /// go-ethereum's fork choice: heavier wins; on equal weight the lower block wins;

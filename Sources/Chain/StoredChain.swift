@@ -1,6 +1,6 @@
 import Foundation
 public import Storage
-public import ChainTypes
+import ChainTypes
 import State
 import Consensus
 
