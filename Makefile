@@ -33,7 +33,9 @@ check-layers: deps
 import-check: deps
 	@SWIFT=$(SWIFT) bash tools/import-check.sh
 
+# The crash test drives the debug `cloister` binary, so it is built first.
 test: deps check-layers import-check
+	$(SWIFT) build --product cloister
 	$(SWIFT) test
 	@$(MAKE) --no-print-directory statetests
 

@@ -179,6 +179,12 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
+            name: "ChainBenchmarks",
+            dependencies: ["Primitives", "Storage", "ChainTypes", "State", "Consensus", "Chain"],
+            path: "Benchmarks/ChainBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "StateBenchmarks",
             dependencies: ["Primitives", "Storage", "Trie", "ChainTypes", "State"],
             path: "Benchmarks/StateBenchmarks",
