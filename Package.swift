@@ -97,6 +97,11 @@ let package = Package(
             dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus"],
             swiftSettings: strict
         ),
+        .target(
+            name: "RPC",
+            dependencies: ["Primitives", "ChainTypes", "Chain", "Consensus", "EVM"],
+            swiftSettings: strict
+        ),
 
         // MARK: Executables
         .executableTarget(
@@ -162,6 +167,11 @@ let package = Package(
         .testTarget(
             name: "ChainTests",
             dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RPCTests",
+            dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -24,7 +24,8 @@ ALLOWED = {
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},
-    "RPC": {"Primitives", "ChainTypes", "Chain", "Hummingbird", "HummingbirdWebSocket", "Logging"},
+    # RPC also reads Consensus (clique_* methods) and EVM (call status codes).
+    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdWebSocket", "Logging"},
     "EnclaveProtocol": {"Primitives", "ChainTypes"},
     "Confidential": {"Primitives", "ChainTypes", "EnclaveProtocol", "Crypto"},
     "Enclave": {"Primitives", "EVM", "State", "EnclaveProtocol", "Crypto"},

@@ -28,6 +28,10 @@ public struct ImportResult: Sendable {
     public var droppedTransactions: [SignedTransaction] = []
     /// Transactions that became canonical (the imported block's, or the new branch's in a reorg).
     public var includedTransactions: [SignedTransaction] = []
+    /// Blocks that became canonical, oldest first (the imported block, or a reorg's new branch).
+    public var newCanonical: [Hash32] = []
+    /// Blocks that left the canonical chain in a reorg, oldest first.
+    public var removedCanonical: [Hash32] = []
 }
 
 /// The block tree of one data directory: imports blocks from any source with full
@@ -211,7 +215,7 @@ public final class Blockchain: Sendable {
             }
             headBlock.withLock { $0 = sealed }
             return ImportResult(kind: .extended, hash: hash, number: header.number, gasUsed: executed.gasUsed,
-                                includedTransactions: block.transactions)
+                                includedTransactions: block.transactions, newCanonical: [hash])
         }
 
         try write { w in
@@ -256,7 +260,7 @@ public final class Blockchain: Sendable {
             }
             headBlock.withLock { $0 = SealedHeader(header: block.header, hashUnchecked: hash) }
             return (block, ImportResult(kind: .extended, hash: hash, number: block.header.number, gasUsed: executed.gasUsed,
-                                        includedTransactions: transactions))
+                                        includedTransactions: transactions, newCanonical: [hash]))
         }
         announce(produced.1)
         return produced
@@ -349,7 +353,8 @@ public final class Blockchain: Sendable {
         let includedHashes = Set(included.map(\.hash))
         return ImportResult(kind: .reorganized, hash: newHead.hash, number: newHead.header.number, gasUsed: 0,
                             droppedTransactions: dropped.filter { !includedHashes.contains($0.hash) },
-                            includedTransactions: included)
+                            includedTransactions: included, newCanonical: newBranch.reversed().map(\.hash),
+                            removedCanonical: oldBranch.reversed().map(\.hash))
     }
 
     /// Runs one write batch, mapping every failure to a ``BlockImportError``.

@@ -1,0 +1,147 @@
+public import Primitives
+public import ChainTypes
+public import EVM
+public import Execution
+public import State
+
+/// A message to simulate (`eth_call`, `eth_estimateGas`): a transaction without a
+/// signature, every field optional as JSON-RPC allows.
+public struct CallRequest: Sendable {
+    public var from: Address?
+    public var to: Address?
+    public var gas: UInt64?
+    public var gasPrice: UInt256?
+    public var maxFeePerGas: UInt256?
+    public var maxPriorityFeePerGas: UInt256?
+    public var value: UInt256?
+    public var data: [UInt8]
+    public var accessList: AccessList
+    public var nonce: UInt64?
+
+    public init(from: Address? = nil, to: Address? = nil, gas: UInt64? = nil, gasPrice: UInt256? = nil,
+                maxFeePerGas: UInt256? = nil, maxPriorityFeePerGas: UInt256? = nil, value: UInt256? = nil,
+                data: [UInt8] = [], accessList: AccessList = .empty, nonce: UInt64? = nil) {
+        self.from = from; self.to = to; self.gas = gas; self.gasPrice = gasPrice; self.maxFeePerGas = maxFeePerGas
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas; self.value = value; self.data = data
+        self.accessList = accessList; self.nonce = nonce
+    }
+}
+
+/// What a simulated message did.
+public struct CallOutcome: Sendable {
+    public var status: StatusCode
+    public var output: [UInt8]
+    public var gasUsed: UInt64
+    public var succeeded: Bool { status == .success }
+}
+
+/// Why a message could not be simulated.
+public enum CallError: Error, Sendable, CustomStringConvertible {
+    /// The block is not known.
+    case unknownBlock
+    /// The message is not valid as a transaction (funds, fee cap, intrinsic gas, …).
+    case invalid(ExecutionError)
+    /// The state could not be read.
+    case state(StateError)
+    /// The fork at that block is not implemented.
+    case unsupportedFork(Fork)
+    /// No gas limit up to the cap lets the message succeed; `last` is its outcome at the cap.
+    case gasRequiredExceedsAllowance(UInt64, last: CallOutcome?)
+
+    public var description: String {
+        switch self {
+        case .unknownBlock: "header not found"
+        case .invalid(let e): "\(e)"
+        case .state(let e): "\(e)"
+        case .unsupportedFork(let f): "fork \(f) is not supported by this EVM"
+        case .gasRequiredExceedsAllowance(let cap, _): "gas required exceeds allowance (\(cap))"
+        }
+    }
+}
+
+extension Blockchain {
+    /// Runs `request` on the state after block `hash` in a block environment like the next
+    /// block's, writing nothing. Without fee fields the message pays nothing (base fee
+    /// treated as zero, as go-ethereum's `eth_call` does). `gasCap` bounds the gas.
+    public func call(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64) throws(CallError) -> CallOutcome {
+        guard let header = self.header(hash: hash)?.header else { throw .unknownBlock }
+        let gas = min(request.gas ?? min(gasCap, header.gasLimit), gasCap)
+        return try simulate(request, on: header, blockHash: hash, gas: gas)
+    }
+
+    /// The least gas limit with which `request` succeeds (binary search; reverts and
+    /// other failures at the highest allowed limit are reported with their outcome).
+    public func estimateGas(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64) throws(CallError) -> UInt64 {
+        guard let header = self.header(hash: hash)?.header else { throw .unknownBlock }
+        var hi = min(request.gas ?? header.gasLimit, gasCap)
+        let atCap = try simulate(request, on: header, blockHash: hash, gas: hi)
+        guard atCap.succeeded else { throw .gasRequiredExceedsAllowance(hi, last: atCap) }
+        // Optimistic first probe: what it used plus the 63/64 reserve calls may need.
+        var lo = max(atCap.gasUsed, 21_000) - 1
+        let guess = min(hi, (atCap.gasUsed + 2_300) * 64 / 63)
+        if guess < hi, (try? simulate(request, on: header, blockHash: hash, gas: guess))?.succeeded == true { hi = guess }
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2
+            let ok: Bool
+            do { ok = try simulate(request, on: header, blockHash: hash, gas: mid).succeeded } catch {
+                // Too little gas to be valid (intrinsic gas): move up.
+                guard case .invalid = error else { throw error }
+                ok = false
+            }
+            if ok { hi = mid } else { lo = mid }
+        }
+        return hi
+    }
+
+    private func simulate(_ request: CallRequest, on parent: Header, blockHash: Hash32, gas: UInt64) throws(CallError) -> CallOutcome {
+        let reader: any StateReader
+        do {
+            guard let r = try stateReader(atHash: blockHash) else { throw CallError.unknownBlock }
+            reader = r
+        } catch let e as CallError { throw e } catch { throw .state(error as? StateError ?? .corruptRecord(table: "", reason: "\(error)")) }
+        let state = StateDB(base: reader)
+        let from = request.from ?? .zero
+        let nonce: UInt64
+        do { nonce = try state.nonce(from) } catch { throw .state(error) }
+        let pricedByFields = request.gasPrice != nil || request.maxFeePerGas != nil || request.maxPriorityFeePerGas != nil
+        // The environment of the block after `parent`, as a pending block would have it.
+        var next = parent
+        next.number = parent.number + 1
+        next.timestamp = max(parent.timestamp + (config.clique?.period ?? 0), parent.timestamp)
+        next.baseFeePerGas = config.isLondon(next.number) ? HeaderRules.expectedBaseFee(parent: parent, config: config) : nil
+        let fork = config.fork(atBlock: next.number, timestamp: next.timestamp)
+        guard let processor = executor.checkOut(fork) else { throw .unsupportedFork(fork) }
+        defer { executor.checkIn(processor) }
+        let author = (try? engine.author(of: parent)) ?? parent.beneficiary
+        var env = executor.environment(for: next, author: author, blockHashes: { [weak self] n in
+            self?.canonicalHeader(n)?.hash ?? .zero
+        })
+        if !pricedByFields { env.baseFee = .zero }
+        let tx: Transaction
+        let value = request.value ?? .zero
+        if fork >= .london && (request.gasPrice == nil || request.maxFeePerGas != nil) {
+            let cap = request.maxFeePerGas ?? (pricedByFields ? env.baseFee &+ (request.maxPriorityFeePerGas ?? .zero) : .zero)
+            tx = .dynamicFee(DynamicFeeTransaction(chainID: config.chainID, nonce: nonce,
+                                                   maxPriorityFeePerGas: min(request.maxPriorityFeePerGas ?? .zero, cap),
+                                                   maxFeePerGas: cap, gasLimit: gas, to: request.to, value: value,
+                                                   data: request.data, accessList: request.accessList))
+        } else if !request.accessList.entries.isEmpty && fork >= .berlin {
+            tx = .accessList(AccessListTransaction(chainID: config.chainID, nonce: nonce, gasPrice: request.gasPrice ?? .zero,
+                                                   gasLimit: gas, to: request.to, value: value, data: request.data,
+                                                   accessList: request.accessList))
+        } else {
+            tx = .legacy(LegacyTransaction(chainID: config.chainID, nonce: nonce, gasPrice: request.gasPrice ?? .zero,
+                                           gasLimit: gas, to: request.to, value: value, data: request.data))
+        }
+        // An unsigned message: the signature is a placeholder never checked.
+        let placeholder = Secp256k1.RecoverableSignature(r: .one, s: .one, recoveryID: 0)
+        guard let signed = try? SignedTransaction(transaction: tx, signature: placeholder) else { throw .unknownBlock }
+        let recovered = RecoveredTransaction(unchecked: signed, sender: from)
+        do {
+            let outcome = try processor.apply(recovered, to: state, in: env, gasAvailable: UInt64.max)
+            return CallOutcome(status: outcome.status, output: outcome.output, gasUsed: outcome.gasUsed)
+        } catch {
+            throw .invalid(error)
+        }
+    }
+}

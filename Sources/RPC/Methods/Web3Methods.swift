@@ -1,0 +1,20 @@
+import Primitives
+import ChainTypes
+
+extension RPCBackend {
+    func registerWeb3(_ m: inout [String: MethodHandler]) {
+        let version = clientVersion
+        let chainID = chain.config.chainID
+        m["web3_clientVersion"] = { _, _ in .string(version) }
+        m["web3_sha3"] = { p, _ in Format.hash(Keccak256.hash(try p.data(0))) }
+        m["net_version"] = { _, _ in .string(String(chainID)) }
+        m["net_listening"] = { _, _ in .bool(true) }
+        m["net_peerCount"] = { _, _ in Quantity.json(UInt64(0)) }
+        m["eth_chainId"] = { _, _ in Quantity.json(chainID) }
+        m["eth_syncing"] = { _, _ in .bool(false) }
+        m["eth_mining"] = { [clique] _, _ in .bool(clique != nil) }
+        m["eth_hashrate"] = { _, _ in Quantity.json(UInt64(0)) }
+        m["eth_accounts"] = { _, _ in .array([]) }
+        m["eth_protocolVersion"] = { _, _ in Quantity.json(UInt64(68)) }
+    }
+}

@@ -1,0 +1,91 @@
+import Primitives
+import Synchronization
+
+/// One call's context: the connection's subscription sink when it came over WebSocket.
+public struct CallContext: Sendable {
+    /// Sends a notification to the caller (WebSocket only); nil over HTTP.
+    public var notify: (@Sendable (JSON) -> Void)?
+    /// Identifies the connection (subscriptions end with it).
+    public var connection: UInt64
+
+    public init(notify: (@Sendable (JSON) -> Void)? = nil, connection: UInt64 = 0) {
+        self.notify = notify; self.connection = connection
+    }
+}
+
+/// A method: positional parameters in, a result or an ``RPCError`` out.
+typealias MethodHandler = @Sendable (Params, CallContext) async throws -> JSON
+
+/// Parses JSON-RPC 2.0 requests (single or batch), dispatches them to the registered
+/// methods, and writes responses, following go-ethereum's error codes. Never throws
+/// for bad input: every malformed request gets its error response. Thread-safe.
+public final class RPCHandler: Sendable {
+    private let methods: [String: MethodHandler]
+    /// Requests in one batch at most (go-ethereum's default).
+    public static let batchLimit = 1000
+
+    init(methods: [String: MethodHandler]) { self.methods = methods }
+
+    /// The names of the registered methods.
+    public var methodNames: [String] { methods.keys.sorted() }
+
+    /// Handles one HTTP body or WebSocket message; nil when nothing is to be sent
+    /// (a batch of notifications only).
+    public func handle(_ body: [UInt8], context: CallContext = CallContext()) async -> [UInt8]? {
+        let request: JSON
+        do { request = try JSONParser.parse(body) } catch {
+            return Self.response(id: .null, error: .parse("\(error)")).serialized
+        }
+        switch request {
+        case .array(let calls):
+            guard !calls.isEmpty else { return Self.response(id: .null, error: .invalidRequest("empty batch")).serialized }
+            guard calls.count <= Self.batchLimit else {
+                return Self.response(id: .null, error: RPCError(code: -32600, message: "batch too large")).serialized
+            }
+            var out: [UInt8] = [0x5b]
+            var first = true
+            for call in calls {
+                guard let r = await handleOne(call, context: context) else { continue }
+                if !first { out.append(0x2c) }
+                first = false
+                r.write(to: &out)
+            }
+            out.append(0x5d)
+            return first ? nil : out
+        default:
+            return await handleOne(request, context: context)?.serialized
+        }
+    }
+
+    private func handleOne(_ call: JSON, context: CallContext) async -> JSON? {
+        guard case .object = call else { return Self.response(id: .null, error: .invalidRequest("not an object")) }
+        let id = call["id"]
+        if let id {
+            switch id {
+            case .null, .string, .number: break
+            default: return Self.response(id: .null, error: .invalidRequest("invalid id"))
+            }
+        }
+        guard call["jsonrpc"]?.stringValue == "2.0" else {
+            return Self.response(id: id ?? .null, error: .invalidRequest("jsonrpc must be \"2.0\""))
+        }
+        guard let method = call["method"]?.stringValue else {
+            return Self.response(id: id ?? .null, error: .invalidRequest("method must be a string"))
+        }
+        let result: JSON
+        do {
+            guard let handler = methods[method] else { throw RPCError.methodNotFound(method) }
+            result = try await handler(try Params(call["params"]), context)
+        } catch {
+            // A notification (no id) gets no response, even for errors.
+            guard let id else { return nil }
+            return Self.response(id: id, error: error as? RPCError ?? .internalError("\(error)"))
+        }
+        guard let id else { return nil }
+        return .object([("jsonrpc", .string("2.0")), ("id", id), ("result", result)])
+    }
+
+    static func response(id: JSON, error: RPCError) -> JSON {
+        .object([("jsonrpc", .string("2.0")), ("id", id), ("error", error.json)])
+    }
+}
