@@ -39,8 +39,10 @@ test: deps check-layers import-check
 	$(SWIFT) test
 	@$(MAKE) --no-print-directory statetests
 
-# ethereum/tests GeneralStateTests for Shanghai and Cancun, run by the release
-# build of `cloister evm statetest` (the debug build is several times slower).
+# ethereum/tests GeneralStateTests for every fork the EVM implements, from
+# ConstantinopleFix (Petersburg) to Cancun (about 15 s each, ConstantinopleFix under
+# one), run by the release build of `cloister evm statetest` (the debug build is
+# several times slower). Görli runs Petersburg, Istanbul, Berlin and London blocks.
 # Expected failures are listed, each with its reason, in tools/statetest-known-failures.tsv.
 VECTORS ?= $(if $(CLOISTER_VECTORS),$(CLOISTER_VECTORS),../shared/vectors)
 statetests: deps
@@ -48,7 +50,7 @@ statetests: deps
 		echo "GeneralStateTests: vectors not found in $(VECTORS) (set CLOISTER_VECTORS): skipped"; exit 0; fi; \
 	$(SWIFT) build -c release --product cloister && \
 	bin="$$($(SWIFT) build -c release --show-bin-path)/cloister" && \
-	for fork in Shanghai Cancun; do \
+	for fork in ConstantinopleFix Istanbul Berlin London Shanghai Cancun; do \
 		echo "GeneralStateTests ($$fork):"; \
 		"$$bin" evm statetest --fork $$fork --known-failures tools/statetest-known-failures.tsv \
 			"$(VECTORS)/ethereum-tests/GeneralStateTests" || exit 1; \

@@ -23,7 +23,7 @@ struct EVMCommand: ParsableCommand {
             abstract: "Run state tests; print one JSON result per case and a final 'N passed, M failed'."
         )
 
-        @Option(help: "Fork whose post states to check: Berlin, London, Paris, Shanghai or Cancun.")
+        @Option(help: "Fork whose post states to check: ConstantinopleFix (alias Petersburg), Istanbul, Berlin, London, Paris, Shanghai or Cancun.")
         var fork = "Cancun"
 
         @Flag(help: "Print the JSON line of passing cases too (failures are always printed).")
@@ -40,7 +40,7 @@ struct EVMCommand: ParsableCommand {
 
         func run() throws {
             guard let fork = StateTestRunner.fork(named: self.fork) else {
-                throw CLIError("unknown or unsupported fork \(self.fork) (Berlin, London, Paris, Shanghai, Cancun)")
+                throw CLIError("unknown or unsupported fork \(self.fork) (ConstantinopleFix/Petersburg, Istanbul, Berlin, London, Paris, Shanghai, Cancun)")
             }
             let runner = StateTestRunner(precompiles: { EVMCommand.precompiles($0) }, dumpFailures: dump)
             let known = try knownFailures.map { try KnownFailures(path: $0) } ?? KnownFailures()
@@ -83,7 +83,7 @@ struct EVMCommand: ParsableCommand {
         @Option(help: "Gas available.")
         var gas: UInt64 = 10_000_000
 
-        @Option(help: "Fork rules: Berlin, London, Paris, Shanghai or Cancun.")
+        @Option(help: "Fork rules: Petersburg, Istanbul, Berlin, London, Paris, Shanghai or Cancun.")
         var fork = "Cancun"
 
         @Flag(help: "Print an EIP-3155 JSON trace line per executed instruction.")
@@ -205,8 +205,10 @@ struct KnownFailures {
         }
     }
 
+    /// An entry applies to every fork, or to the one it names (as the vectors spell it, or its own name).
     private func applies(_ e: (fork: String?, prefix: String, reason: String), _ fork: Fork) -> Bool {
-        e.fork == nil || e.fork == fork.description.lowercased()
+        guard let name = e.fork else { return true }
+        return name == fork.description.lowercased() || name == StateTestRunner.vectorName(of: fork).lowercased()
     }
 
     /// The reason of the first entry for this fork that is a prefix of `name`.

@@ -114,6 +114,7 @@ extension Interpreter {
         let staticGas = rules.staticGas
         let stackInputs = rules.stackInputs
         let stackGrowth = rules.stackGrowth
+        let chargesColdAccess = rules.chargesColdAccess
         var pc = 0
         let limit = Interpreter.stackLimit
         return code.withUnsafeBufferPointer { codeBuffer -> StatusCode in
@@ -172,7 +173,10 @@ extension Interpreter {
                 case 0x30: f.push(f.message.recipient.uint256)
                 case 0x31:
                     let a = Address(truncating: f.stack[f.sp - 1])
-                    if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
+                    if chargesColdAccess && f.host.accessAccount(a) == .cold {
+                        f.gas -= ForkRules.coldAccountExtra
+                        if f.gas < 0 { return .outOfGas }
+                    }
                     f.stack[f.sp - 1] = f.host.balance(a)
                 case 0x32: f.push(f.context.origin.uint256)
                 case 0x33: f.push(f.message.sender.uint256)
@@ -210,12 +214,18 @@ extension Interpreter {
                 case 0x3a: f.push(f.context.gasPrice)
                 case 0x3b:
                     let a = Address(truncating: f.stack[f.sp - 1])
-                    if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
+                    if chargesColdAccess && f.host.accessAccount(a) == .cold {
+                        f.gas -= ForkRules.coldAccountExtra
+                        if f.gas < 0 { return .outOfGas }
+                    }
                     f.stack[f.sp - 1] = UInt256(f.host.codeSize(a))
                 case 0x3c:
                     let a = Address(truncating: f.pop())
                     let destOffset = f.pop(), srcOffset = f.pop(), size = f.pop()
-                    if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
+                    if chargesColdAccess && f.host.accessAccount(a) == .cold {
+                        f.gas -= ForkRules.coldAccountExtra
+                        if f.gas < 0 { return .outOfGas }
+                    }
                     guard f.expandMemory(destOffset, size) else { return .outOfGas }
                     let n = size.int ?? 0
                     guard f.chargeWords(n, perWord: 3) else { return .outOfGas }
@@ -227,7 +237,10 @@ extension Interpreter {
                 case 0x3d: f.push(UInt256(f.returnData.count))
                 case 0x3f:
                     let a = Address(truncating: f.stack[f.sp - 1])
-                    if f.host.accessAccount(a) == .cold { f.gas -= ForkRules.coldAccountExtra; if f.gas < 0 { return .outOfGas } }
+                    if chargesColdAccess && f.host.accessAccount(a) == .cold {
+                        f.gas -= ForkRules.coldAccountExtra
+                        if f.gas < 0 { return .outOfGas }
+                    }
                     f.stack[f.sp - 1] = f.host.codeHash(a).uint256
                 case 0x40:
                     let n = f.stack[f.sp - 1]
@@ -268,7 +281,7 @@ extension Interpreter {
                     f.memory.storeByte(UInt8(truncatingIfNeeded: value.w0), at: offset.int!)
                 case 0x54:
                     let key = f.stack[f.sp - 1]
-                    if f.host.accessStorage(f.message.recipient, key) == .cold {
+                    if chargesColdAccess && f.host.accessStorage(f.message.recipient, key) == .cold {
                         f.gas -= ForkRules.coldSloadExtra
                         if f.gas < 0 { return .outOfGas }
                     }

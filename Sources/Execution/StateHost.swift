@@ -28,6 +28,8 @@ public final class StateHost: Host {
     private var destructed: [Address] = []
     private var createdInTransaction: Set<Address> = []
     private var journal: [HostChange] = []
+    /// Whether 0x03 has been touched in this transaction (see ``touch(_:)``); never journaled.
+    private var ripemd160Touched = false
 
     /// The first state failure, if any; the transaction's results are void when set.
     public private(set) var failure: StateError?
@@ -57,6 +59,7 @@ public final class StateHost: Host {
 
     func revert(to s: Snapshot) {
         state.revert(to: s.state)
+        if ripemd160Touched { state.touch(Self.ripemd160) }
         while journal.count > s.host {
             switch journal.removeLast() {
             case .warmedAccount(let a): warmAccounts.remove(a)
@@ -76,6 +79,18 @@ public final class StateHost: Host {
             if failure == nil { failure = error }
             return fallback
         }
+    }
+
+    /// The RIPEMD-160 precompile's address, 0x03.
+    static let ripemd160 = Address([UInt8](repeating: 0, count: 19) + [3])!
+
+    /// Marks `address` touched (EIP-161). A touch of 0x03 outlives the revert of the frame
+    /// that made it: on mainnet (block 2,675,119) the empty account 0x03 was deleted although
+    /// the call that touched it ran out of gas, and every client keeps that behaviour
+    /// (execution-specs' `incorporate_child_on_error`, go-ethereum's journal).
+    private func touch(_ address: Address) {
+        state.touch(address)
+        if address == Self.ripemd160 { ripemd160Touched = true }
     }
 
     /// Warms an address without journaling (transaction set-up: EIP-2929/2930/3651).
@@ -153,12 +168,12 @@ public final class StateHost: Host {
                 if beneficiary != address {
                     try state.subtractBalance(address, balance)
                     try state.addBalance(beneficiary, balance)
-                    state.touch(beneficiary)
+                    touch(beneficiary)
                 }
                 return first
             }
             try state.addBalance(beneficiary, balance)
-            state.touch(beneficiary)
+            touch(beneficiary)
             try state.setBalance(address, .zero)
             if first {
                 destructed.append(address)
@@ -179,8 +194,8 @@ public final class StateHost: Host {
     private func transfer(from: Address, to: Address, _ value: UInt256) throws(StateError) {
         try state.subtractBalance(from, value)
         try state.addBalance(to, value)
-        state.touch(from)
-        state.touch(to)
+        touch(from)
+        touch(to)
     }
 
     private func callFrame(_ m: Message) -> ExecutionResult {
@@ -198,7 +213,7 @@ public final class StateHost: Host {
             } else if m.kind == .staticCall {
                 // A zero-value touch, as go-ethereum does: an empty target is deleted at the end (EIP-161).
                 try state.addBalance(m.recipient, .zero)
-                state.touch(m.recipient)
+                touch(m.recipient)
             }
         } catch {
             if failure == nil { failure = error }

@@ -10,6 +10,8 @@ public struct BlockEnvironment: Sendable {
     public var timestamp: UInt64
     public var gasLimit: UInt64
     public var prevRandao: UInt256
+    /// EIP-1559's base fee from London; ignored before (pass zero for a header without one):
+    /// the whole gas price then goes to the coinbase.
     public var baseFee: UInt256
     public var chainID: UInt64
     public var blobBaseFee: UInt256
@@ -36,9 +38,11 @@ public struct TransactionOutcome: Sendable {
 }
 
 /// Applies transactions to state (Yellow Paper §6): validate against the
-/// sender's account, buy gas, run the message, refund (EIP-3529 cap), pay the
-/// priority fee to the coinbase and burn the base fee (EIP-1559), and clear
-/// touched empty accounts (EIP-161).
+/// sender's account, buy gas, run the message, refund (capped at gasUsed/2, and
+/// gasUsed/5 from London by EIP-3529), pay the priority fee to the coinbase and
+/// burn the base fee (EIP-1559; before London the whole gas price goes to the
+/// coinbase), and clear touched empty accounts (EIP-161). Senders with code are
+/// rejected at every fork (EIP-3607, applied retroactively as all clients do).
 public struct TransactionProcessor {
     public let rules: ForkRules
     public let interpreter: Interpreter
@@ -94,14 +98,17 @@ public struct TransactionProcessor {
                                        chainID: UInt256(env.chainID), baseFee: env.baseFee, blobBaseFee: env.blobBaseFee)
         let host = StateHost(state: state, context: context, interpreter: interpreter, precompiles: precompiles,
                              blockHashes: env.blockHashes)
-        // EIP-2929 / EIP-2930 / EIP-3651 warm set.
-        host.prewarm(sender)
-        if let to = t.to { host.prewarm(to) }
-        for address in precompiles.keys { host.prewarm(address) }
-        if rules.warmCoinbase { host.prewarm(env.coinbase) }
-        for entry in t.accessList.entries {
-            host.prewarm(entry.address)
-            for key in entry.storageKeys { host.prewarm(entry.address, slot: key.uint256) }
+        // EIP-2929 / EIP-2930 / EIP-3651 warm set (nothing is cold before Berlin, and
+        // access lists are invalid there: `validate(for:chainID:)` rejects type 1 and 2).
+        if rules.chargesColdAccess {
+            host.prewarm(sender)
+            if let to = t.to { host.prewarm(to) }
+            for address in precompiles.keys { host.prewarm(address) }
+            if rules.warmCoinbase { host.prewarm(env.coinbase) }
+            for entry in t.accessList.entries {
+                host.prewarm(entry.address)
+                for key in entry.storageKeys { host.prewarm(entry.address, slot: key.uint256) }
+            }
         }
         let gas = Int64(t.gasLimit - intrinsic)
         let result: ExecutionResult

@@ -69,7 +69,7 @@ import TestSupport
         #expect(Self.run(.op(.push0), fork: .london).0.status == .undefinedInstruction)
         #expect(Self.run(.op(.push0), fork: .shanghai).0.status == .success)
         #expect(Self.run(.push(1) + .push(1) + .op(.tstore), fork: .shanghai).0.status == .undefinedInstruction)
-        #expect(ForkRules(fork: .istanbul) == nil, "forks before Berlin are refused, not run wrongly")
+        #expect(ForkRules(fork: .constantinople) == nil, "forks before Petersburg are refused, not run wrongly")
     }
 
     @Test func revertKeepsGasAndReturnsData() {

@@ -1,7 +1,7 @@
 import Primitives
 
 extension Interpreter {
-    /// CALL, CALLCODE, DELEGATECALL, STATICCALL: EIP-2929 access, value transfer and
+    /// CALL, CALLCODE, DELEGATECALL, STATICCALL: EIP-2929 access (from Berlin), value transfer and
     /// new-account charges, the 63/64 rule (EIP-150), the 2300 stipend, depth and balance checks.
     func call(_ f: inout Frame, op: UInt8) -> StatusCode? {
         let requested = f.pop()
@@ -9,7 +9,7 @@ extension Interpreter {
         let value = (op == 0xf1 || op == 0xf2) ? f.pop() : .zero
         let inOffset = f.pop(), inSize = f.pop(), outOffset = f.pop(), outSize = f.pop()
 
-        if f.host.accessAccount(target) == .cold {
+        if rules.chargesColdAccess && f.host.accessAccount(target) == .cold {
             f.gas -= ForkRules.coldAccountExtra
             if f.gas < 0 { return .outOfGas }
         }

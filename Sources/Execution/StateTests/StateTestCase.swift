@@ -25,7 +25,7 @@ public struct StateTestCase: Sendable {
     public static func cases(in test: [String: Any], name: String, fork: Fork) throws -> [StateTestCase] {
         typealias Malformed = StateTestRunner.MalformedTest
         guard let post = test["post"] as? [String: Any] else { throw Malformed("no post section") }
-        guard let entries = post[fork.description] as? [[String: Any]] else { return [] }
+        guard let entries = post[StateTestRunner.vectorName(of: fork)] as? [[String: Any]] else { return [] }
         guard let env = test["env"] as? [String: Any] else { throw Malformed("no env") }
         guard let pre = test["pre"] as? [String: Any] else { throw Malformed("no pre") }
         let alloc = try StateTestRunner.parseAlloc(pre)

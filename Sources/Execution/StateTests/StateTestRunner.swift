@@ -48,9 +48,13 @@ public struct StateTestRunner {
         }
     }
 
-    /// The fork names this runner accepts, as the vectors spell them.
+    /// The fork names this runner accepts, as the vectors spell them (case-insensitive), plus
+    /// the aliases "Petersburg" for ConstantinopleFix and "MuirGlacier" for Istanbul (it changed
+    /// only the difficulty bomb, so its EVM rules are Istanbul's).
     public static func fork(named name: String) -> Fork? {
         switch name.lowercased() {
+        case "constantinoplefix", "petersburg": .petersburg
+        case "istanbul", "muirglacier": .istanbul
         case "berlin": .berlin
         case "london": .london
         case "paris", "merge": .paris
@@ -58,6 +62,12 @@ public struct StateTestRunner {
         case "cancun": .cancun
         default: nil
         }
+    }
+
+    /// The key of `fork`'s entries in a test's `post` section: the fork's name, except that
+    /// Petersburg is "ConstantinopleFix" there (go-ethereum's name for it).
+    public static func vectorName(of fork: Fork) -> String {
+        fork == .petersburg ? "ConstantinopleFix" : fork.description
     }
 
     /// The files to run for command-line paths: a folder gives its `.json` files
@@ -81,7 +91,7 @@ public struct StateTestRunner {
 
     /// Runs every test of one file for `fork`.
     public func run(file url: URL, fork: Fork) -> [Result] {
-        let forkName = fork.description
+        let forkName = Self.vectorName(of: fork)
         let json: [String: Any]
         do {
             let data = try Data(contentsOf: url)
@@ -142,7 +152,7 @@ public struct StateTestRunner {
                 error = "\(e)"
             }
         } catch {
-            return Result(name: c.name, pass: false, fork: fork.description, stateRoot: "", error: "\(error)")
+            return Result(name: c.name, pass: false, fork: Self.vectorName(of: fork), stateRoot: "", error: "\(error)")
         }
         var pass = root == c.expectedRoot && (error != nil || logsHash == c.expectedLogsHash)
         var reason = error
@@ -157,7 +167,7 @@ public struct StateTestRunner {
         } else {
             reason = nil
         }
-        return Result(name: c.name, pass: pass, fork: fork.description, stateRoot: root.description, error: reason)
+        return Result(name: c.name, pass: pass, fork: Self.vectorName(of: fork), stateRoot: root.description, error: reason)
     }
 
     // MARK: Parsing
