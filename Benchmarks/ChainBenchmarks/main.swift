@@ -45,6 +45,9 @@ let senders = (0..<senderCount).map { benchKey("sender-\($0)") }
 let signerKey = benchKey("signer")
 let token = Address(Array(repeating: 0xcc, count: 20))!
 let tokenBalance = UInt256(1) << 200
+/// Full blocks raise the EIP-1559 base fee by 1/8 each: over 1,000 full blocks it grows by ~2^170, so the
+/// fee cap is 2^210 wei (and sender balances 2^240) to keep every block full. Only a benchmark would do this.
+let feeCap = UInt256(1) << 210
 
 func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 func qty(_ v: UInt256) -> String { "0x" + (v.isZero ? "0" : String(Hex.encode(v.minimalBigEndianBytes).dropFirst(2)).drop { $0 == "0" }) }
@@ -72,7 +75,7 @@ func balanceSlot(_ a: Address) -> Hash32 {
 
 func writeGenesis(_ dir: URL, gasLimit: UInt64, period: UInt64, erc20: Bool) -> [UInt8] {
     var alloc: [String: Any] = [:]
-    for k in senders { alloc[k.address.description] = ["balance": qty(UInt256(1) << 90)] }
+    for k in senders { alloc[k.address.description] = ["balance": qty(UInt256(1) << 240)] }
     if erc20 {
         let (code, storage) = erc20Runtime()
         alloc[token.description] = ["balance": "0x0", "code": code, "storage": storage]
@@ -119,14 +122,14 @@ func signAll(_ count: Int, _ make: @Sendable (Int) -> (Transaction, Secp256k1.Pr
 
 func transfer(sender: Int, nonce: UInt64, to: Address) -> (Transaction, Secp256k1.PrivateKey) {
     (.dynamicFee(DynamicFeeTransaction(chainID: chainID, nonce: nonce, maxPriorityFeePerGas: UInt256(1_000_000_000),
-                                       maxFeePerGas: UInt256(100_000_000_000), gasLimit: 21_000, to: to, value: UInt256(1))),
+                                       maxFeePerGas: feeCap, gasLimit: 21_000, to: to, value: UInt256(1))),
      senders[sender])
 }
 
 func tokenTransfer(sender: Int, nonce: UInt64, to: Address) -> (Transaction, Secp256k1.PrivateKey) {
     let data = [0xa9, 0x05, 0x9c, 0xbb] + [UInt8](repeating: 0, count: 12) + to.bytes + UInt256(1).bigEndianBytes
     return (.dynamicFee(DynamicFeeTransaction(chainID: chainID, nonce: nonce, maxPriorityFeePerGas: UInt256(1_000_000_000),
-                                              maxFeePerGas: UInt256(100_000_000_000), gasLimit: 90_000, to: token,
+                                              maxFeePerGas: feeCap, gasLimit: 90_000, to: token,
                                               value: .zero, data: data)),
             senders[sender])
 }
