@@ -50,7 +50,27 @@ public struct ChainStore: HeaderReader {
             var reader = RLPReader(bytes)
             var list = try reader.readList()
             var receipts: [Receipt] = []
-            while !list.isAtEnd { receipts.append(try Receipt(consensusEncoding: Array(try list.readBytes()))) }
+            while !list.isAtEnd {
+                var item = try list.readList()
+                let typeByte = try item.readUInt64()
+                guard typeByte <= 0xff, let type = TransactionType(rawValue: UInt8(typeByte)) else {
+                    throw BlockImportError.corrupt("receipts \(hash): transaction type \(typeByte)")
+                }
+                let outcomeBytes = Array(try item.readBytes())
+                let outcome: Receipt.Outcome
+                if outcomeBytes.count == 32, let root = Hash32(outcomeBytes) {
+                    outcome = .postState(root)
+                } else {
+                    outcome = .status(succeeded: outcomeBytes == [1])
+                }
+                let cumulative = try item.readUInt64()
+                var logList = try item.readList()
+                var logs: [Log] = []
+                while !logList.isAtEnd { logs.append(try Log(from: &logList)) }
+                try item.finish()
+                receipts.append(Receipt(type: type, outcome: outcome, cumulativeGasUsed: cumulative,
+                                        logsBloom: Bloom(logs: logs), logs: logs))
+            }
             return receipts
         } catch {
             throw BlockImportError.corrupt("receipts \(hash): \(error)")
@@ -83,6 +103,7 @@ public struct ChainStore: HeaderReader {
     // MARK: Writes inside the caller's batch
 
     /// Header, body, receipts and total difficulty of a verified block (canonical or not).
+    /// Receipts: `[[type, status (0x01 or empty) | post-state root, cumulative gas, logs]…]`.
     static func writeBlock(_ block: Block, hash: Hash32, receipts: [Receipt], totalDifficulty: UInt256,
                            in w: any StorageWriter) throws {
         try w.put(Tables.headers, hash.bytes, block.header.rlpEncoded)
@@ -92,8 +113,21 @@ public struct ChainStore: HeaderReader {
             e.appendList { e in for o in block.ommers { e.append(o) } }
         }
         try w.put(Tables.bodies, hash.bytes, body.bytes)
+        // Receipts are stored without their blooms (256 bytes each, recomputed from the logs on read).
         var r = RLPEncoder()
-        r.appendList { e in for receipt in receipts { e.appendBytes(receipt.consensusEncoding) } }
+        r.appendList { e in
+            for receipt in receipts {
+                e.appendList { e in
+                    e.append(UInt64(receipt.type.rawValue))
+                    switch receipt.outcome {
+                    case .status(let ok): e.appendBytes(ok ? [1] : [])
+                    case .postState(let root): e.append(root)
+                    }
+                    e.append(receipt.cumulativeGasUsed)
+                    e.appendList { e in for log in receipt.logs { e.append(log) } }
+                }
+            }
+        }
         try w.put(Tables.receipts, hash.bytes, r.bytes)
         try w.put(Tables.totalDifficulty, hash.bytes, totalDifficulty.minimalBigEndianBytes)
         try w.put(Tables.blockNumbers, hash.bytes, BlockKeys.number(block.header.number))
