@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C system libraries (Debian packages, found through pkg-config)
@@ -88,6 +92,15 @@ let package = Package(
         ),
 
         .target(
+            name: "Keystore",
+            dependencies: [
+                "Primitives",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Consensus",
             dependencies: ["Primitives", "ChainTypes", "Storage"],
             swiftSettings: strict
@@ -99,7 +112,22 @@ let package = Package(
         ),
         .target(
             name: "RPC",
-            dependencies: ["Primitives", "ChainTypes", "Chain", "Consensus", "EVM"],
+            dependencies: [
+                "Primitives", "ChainTypes", "Chain", "Consensus", "EVM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Node",
+            dependencies: [
+                "Primitives", "ChainTypes", "Storage", "State", "Consensus", "Chain", "RPC", "Keystore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
 
@@ -107,7 +135,8 @@ let package = Package(
         .executableTarget(
             name: "CloisterCLI",
             dependencies: [
-                "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution", "Consensus", "Chain",
+                "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution", "Consensus", "Chain", "Keystore",
+                "RPC", "Node", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -167,6 +196,11 @@ let package = Package(
         .testTarget(
             name: "ChainTests",
             dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeystoreTests",
+            dependencies: ["Keystore", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -21,6 +21,7 @@ ALLOWED = {
     "State": {"Primitives", "Trie", "Storage", "ChainTypes"},
     "EVM": {"Primitives", "ChainTypes", "Crypto", "CryptoExtras", "COpenSSL", "CGMP", "BigInt"},
     "Execution": {"Primitives", "ChainTypes", "Storage", "EVM", "State"},
+    "Keystore": {"Primitives", "Crypto", "CryptoExtras"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},

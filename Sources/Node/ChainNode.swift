@@ -1,0 +1,122 @@
+import Foundation
+public import Logging
+public import Primitives
+import ChainTypes
+import Storage
+import State
+import Consensus
+public import Chain
+public import RPC
+import ServiceLifecycle
+import Hummingbird
+
+/// What a node runs with.
+public struct NodeConfiguration: Sendable {
+    /// The data directory (created when missing).
+    public var dataDirectory: String
+    /// A genesis to initialise an empty data directory with (its JSON bytes).
+    public var genesis: [UInt8]?
+    /// The authority key that seals blocks; nil for a node that only follows and serves.
+    public var sealingKey: Secp256k1.PrivateKey?
+    public var rpc: RPCServerConfiguration
+    public var rpcLimits: RPCLimits
+    public var pool: PoolConfig
+
+    public init(dataDirectory: String, genesis: [UInt8]? = nil, sealingKey: Secp256k1.PrivateKey? = nil,
+                rpc: RPCServerConfiguration = RPCServerConfiguration(), rpcLimits: RPCLimits = RPCLimits(),
+                pool: PoolConfig = PoolConfig()) {
+        self.dataDirectory = dataDirectory; self.genesis = genesis; self.sealingKey = sealingKey
+        self.rpc = rpc; self.rpcLimits = rpcLimits; self.pool = pool
+    }
+}
+
+/// Why a node could not start.
+public struct NodeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One node: a data directory's chain, its pool, the JSON-RPC server and, for an
+/// authority, the sealing loop — run as one service group that shuts down gracefully
+/// on SIGINT/SIGTERM (the server stops accepting, the sealing loop stops between
+/// blocks, every write already made is a whole block).
+public final class ChainNode: Sendable {
+    public let chain: Blockchain
+    public let pool: TransactionPool
+    public let backend: RPCBackend
+    public let configuration: NodeConfiguration
+    let store: LMDBStore
+    let clique: Clique
+    let logger: Logger
+
+    public init(_ configuration: NodeConfiguration, logger: Logger) throws(NodeError) {
+        self.configuration = configuration
+        self.logger = logger
+        do { store = try LMDBStore(path: configuration.dataDirectory) } catch { throw NodeError("\(error)") }
+        if let genesisBytes = configuration.genesis {
+            let genesis: Genesis
+            do { genesis = try Genesis(json: Data(genesisBytes)) } catch { throw NodeError("genesis: \(error)") }
+            do {
+                switch try GenesisInitializer.initialize(store: store, genesis: genesis, file: genesisBytes) {
+                case .initialized(let hash): logger.info("Initialised data directory", metadata: ["genesis": "\(hash)"])
+                case .alreadyInitialized: break
+                }
+            } catch { throw NodeError("\(error)") }
+        }
+        do { chain = try Blockchain.open(store: store) } catch { throw NodeError("\(error)") }
+        guard let engine = chain.engine as? Clique else { throw NodeError("the chain's engine is not Clique") }
+        clique = engine
+        pool = TransactionPool(chain: chain, config: configuration.pool)
+        backend = RPCBackend(chain: chain, pool: pool, clique: clique, limits: configuration.rpcLimits,
+                             clientVersion: "Cloister/v\(NodeVersion.string)/linux-x86_64/swift6.3")
+        if let key = configuration.sealingKey {
+            let signers = (try? clique.snapshot(number: chain.head.header.number, hash: chain.head.hash, reader: chain.headers))?.signers ?? []
+            if !signers.contains(key.address) {
+                logger.warning("The sealing key is not an authority of this chain: it will not seal",
+                               metadata: ["address": "\(key.address)"])
+            }
+        }
+    }
+
+    /// Runs until SIGINT/SIGTERM (or the task is cancelled).
+    public func run() async throws {
+        let head = chain.head
+        logger.info("Chain loaded", metadata: ["number": "\(head.header.number)", "hash": "\(head.hash)",
+                                               "chainId": "\(chain.config.chainID)"])
+        let app = RPCServer.application(handler: backend.handler(), backend: backend, configuration: configuration.rpc,
+                                        logger: logger)
+        var services: [any Service] = [app]
+        if let key = configuration.sealingKey {
+            let logger = self.logger
+            let builder = BlockBuilder(chain: chain, pool: pool, key: key)
+            let producer = BlockProducer(builder: builder, onSealed: { block in
+                logger.info("Sealed block", metadata: ["number": "\(block.header.number)", "txs": "\(block.transactions.count)",
+                                                      "gas": "\(block.header.gasUsed)", "hash": "\(block.hash)"])
+            }, onError: { error in
+                logger.error("Sealing failed", metadata: ["error": "\(error)"])
+            })
+            services.append(ProducerService(producer: producer))
+            logger.info("Sealing as authority", metadata: ["address": "\(key.address)",
+                                                           "period": "\(chain.config.clique?.period ?? 0)"])
+        }
+        logger.info("JSON-RPC listening", metadata: ["http": "http://\(configuration.rpc.host):\(configuration.rpc.port)",
+                                                     "ws": "ws://\(configuration.rpc.host):\(configuration.rpc.port)"])
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("Stopped", metadata: ["head": "\(chain.head.header.number)"])
+    }
+}
+
+/// The sealing loop as a service: stops between blocks on graceful shutdown.
+struct ProducerService: Service {
+    let producer: BlockProducer
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await producer.run() }
+    }
+}
+
+/// The version string nodes report (`web3_clientVersion`).
+public enum NodeVersion {
+    public static let string = "0.1.0-dev"
+}
