@@ -3,14 +3,14 @@
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
-APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev
+APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev python3 python3-venv
 BENCH_APT    := openssl gcc
 
 .PHONY: dev test statetests deps build check-layers import-check bench clean help
 
 help:
-	@echo "make dev    build and start Cloister (today: the cloister CLI)"
-	@echo "make test   every test: layer checks, unit, property, fuzz and conformance suites"
+	@echo "make dev    build and start a one-node dev chain (JSON-RPC on 127.0.0.1:8545; DEV_ARGS=... for more flags)"
+	@echo "make test   every test: layer checks, unit, property, fuzz, conformance and end-to-end (web3.py) suites"
 	@echo "make bench  benchmarks with their peers (OpenSSL SHA3-256, libsecp256k1 in C)"
 
 deps:
@@ -19,10 +19,11 @@ deps:
 build: deps
 	$(SWIFT) build --product cloister
 
-# The main job. Until the dev chain exists (issue: JSON-RPC and `cloister dev`)
-# it builds the CLI and shows what it can do.
+# The main job: a one-node dev chain (one authority, ten prefunded test accounts,
+# JSON-RPC over HTTP and WebSocket on 127.0.0.1:8545). Ctrl-C stops it.
+DEV_ARGS ?=
 dev: build
-	$(SWIFT) run cloister --help
+	$(SWIFT) run cloister dev $(DEV_ARGS)
 
 # Every target's declared dependencies must follow DESIGN.md's layer table.
 check-layers: deps
@@ -37,6 +38,7 @@ import-check: deps
 test: deps check-layers import-check
 	$(SWIFT) build --product cloister
 	$(SWIFT) test
+	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh
 	@$(MAKE) --no-print-directory statetests
 
 # ethereum/tests GeneralStateTests for every fork the EVM implements, from

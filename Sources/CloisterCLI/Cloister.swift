@@ -2,12 +2,12 @@ import ArgumentParser
 
 /// The `cloister` command: one subcommand group per concern (geth's `cmd/geth` layout).
 @main
-struct Cloister: ParsableCommand {
+struct Cloister: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloister",
         abstract: "Cloister: a Proof-of-Authority, Ethereum-style chain engine with confidential execution.",
         version: CloisterVersion.string,
-        subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, ToolsCommand.self]
+        subcommands: [DevCommand.self, NodeCommand.self, AccountCommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, ToolsCommand.self]
     )
 }
 

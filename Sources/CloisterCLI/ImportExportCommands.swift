@@ -110,7 +110,7 @@ struct ExportCommand: ParsableCommand {
         let to = last ?? chain.head.header.number
         guard from <= to else { throw CLIError("first block \(from) is after last block \(to)") }
         guard to <= chain.head.header.number else { throw CLIError("last block \(to) is beyond the head \(chain.head.header.number)") }
-        FileManager.default.createFile(atPath: file, contents: nil)
+        guard FileManager.default.createFile(atPath: file, contents: nil) else { throw CLIError("cannot create \(file)") }
         guard let out = FileHandle(forWritingAtPath: file) else { throw CLIError("cannot write \(file)") }
         defer { try? out.close() }
         let start = Date()

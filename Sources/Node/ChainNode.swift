@@ -21,12 +21,14 @@ public struct NodeConfiguration: Sendable {
     public var rpc: RPCServerConfiguration
     public var rpcLimits: RPCLimits
     public var pool: PoolConfig
+    /// Keys `eth_sendTransaction` may sign with (dev chains only).
+    public var unlockedAccounts: [Secp256k1.PrivateKey]
 
     public init(dataDirectory: String, genesis: [UInt8]? = nil, sealingKey: Secp256k1.PrivateKey? = nil,
                 rpc: RPCServerConfiguration = RPCServerConfiguration(), rpcLimits: RPCLimits = RPCLimits(),
-                pool: PoolConfig = PoolConfig()) {
+                pool: PoolConfig = PoolConfig(), unlockedAccounts: [Secp256k1.PrivateKey] = []) {
         self.dataDirectory = dataDirectory; self.genesis = genesis; self.sealingKey = sealingKey
-        self.rpc = rpc; self.rpcLimits = rpcLimits; self.pool = pool
+        self.rpc = rpc; self.rpcLimits = rpcLimits; self.pool = pool; self.unlockedAccounts = unlockedAccounts
     }
 }
 
@@ -68,7 +70,8 @@ public final class ChainNode: Sendable {
         clique = engine
         pool = TransactionPool(chain: chain, config: configuration.pool)
         backend = RPCBackend(chain: chain, pool: pool, clique: clique, limits: configuration.rpcLimits,
-                             clientVersion: "Cloister/v\(NodeVersion.string)/linux-x86_64/swift6.3")
+                             clientVersion: "Cloister/v\(NodeVersion.string)/linux-x86_64/swift6.3",
+                             unlocked: configuration.unlockedAccounts)
         if let key = configuration.sealingKey {
             let signers = (try? clique.snapshot(number: chain.head.header.number, hash: chain.head.hash, reader: chain.headers))?.signers ?? []
             if !signers.contains(key.address) {

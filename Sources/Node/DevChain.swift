@@ -2,6 +2,7 @@ import Foundation
 public import Primitives
 import ChainTypes
 import Consensus
+public import Keystore
 
 /// The dev chain `cloister dev` runs: one authority and ten prefunded accounts, all
 /// derived from the well-known test mnemonic anvil and Hardhat use, so existing scripts
@@ -32,5 +33,15 @@ public enum DevChain {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: genesis, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return Array(data)
+    }
+}
+
+extension DevChain {
+    /// The ten accounts of ``mnemonic`` at m/44'/60'/0'/0/i (BIP-39 seed, BIP-32 derivation).
+    public static func accounts(count: UInt32 = 10) throws(KeystoreError) -> [Secp256k1.PrivateKey] {
+        let root = try ExtendedPrivateKey(seed: try Mnemonic(phrase: mnemonic).seed())
+        var keys: [Secp256k1.PrivateKey] = []
+        for i in 0..<count { keys.append(try root.derive(.ethereum(index: i)).privateKey) }
+        return keys
     }
 }

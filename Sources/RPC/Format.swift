@@ -9,7 +9,7 @@ enum Format {
     static func address(_ a: Address) -> JSON { .string(a.description) }
 
     static func block(_ block: Block, hash blockHash: Hash32, totalDifficulty: UInt256?, fullTransactions: Bool,
-                      sender: (SignedTransaction) -> Address) -> JSON {
+                      fullExtraData: Bool, sender: (SignedTransaction) -> Address) -> JSON {
         let h = block.header
         var m: [(String, JSON)] = [
             ("number", Quantity.json(h.number)),
@@ -24,7 +24,7 @@ enum Format {
             ("receiptsRoot", hash(h.receiptsRoot)),
             ("miner", address(h.beneficiary)),
             ("difficulty", Quantity.json(h.difficulty)),
-            ("extraData", data(h.extraData)),
+            ("extraData", data(fullExtraData ? h.extraData : Array(h.extraData.prefix(32)))),
             ("size", Quantity.json(block.rlpEncoded.count)),
             ("gasLimit", Quantity.json(h.gasLimit)),
             ("gasUsed", Quantity.json(h.gasUsed)),

@@ -1,4 +1,4 @@
-import Primitives
+public import Primitives
 import ChainTypes
 public import Chain
 public import Consensus
@@ -15,6 +15,12 @@ public struct RPCLimits: Sendable {
     public var feeHistoryBlocks: UInt64 = 1024
     /// Whether legacy transactions without an EIP-155 chain id are accepted (go-ethereum refuses them by default).
     public var allowUnprotectedTransactions = false
+    /// Whether blocks show their whole `extraData`. Clique's is 97 bytes or more (vanity,
+    /// signers, seal), and web3.py refuses blocks whose `extraData` exceeds 32 bytes unless
+    /// its proof-of-authority middleware is installed; so by default blocks show the 32-byte
+    /// vanity only (`hash` is always the real header hash). Observers that check seals
+    /// through JSON-RPC turn this on (`--rpc-full-extradata`).
+    public var fullExtraData = false
 
     public init() {}
 }
@@ -27,20 +33,24 @@ public final class RPCBackend: Sendable {
     public let clique: Clique?
     public let limits: RPCLimits
     public let clientVersion: String
+    /// Keys `eth_sendTransaction` signs with (the dev chain's test accounts); empty on real nodes.
+    let unlocked: [Secp256k1.PrivateKey]
     let filters: FilterRegistry
     let subscriptions: SubscriptionHub
 
     public init(chain: Blockchain, pool: TransactionPool, clique: Clique?, limits: RPCLimits = RPCLimits(),
-                clientVersion: String) {
+                clientVersion: String, unlocked: [Secp256k1.PrivateKey] = []) {
         self.chain = chain; self.pool = pool; self.clique = clique; self.limits = limits
         self.clientVersion = clientVersion
+        self.unlocked = unlocked
         filters = FilterRegistry()
         subscriptions = SubscriptionHub()
         let filters = self.filters, subscriptions = self.subscriptions
+        let fullExtraData = limits.fullExtraData
         chain.onHeadChange { [weak chain] result in
             guard let chain else { return }
             filters.headChanged(result, chain: chain)
-            subscriptions.headChanged(result, chain: chain)
+            subscriptions.headChanged(result, chain: chain, fullExtraData: fullExtraData)
         }
         pool.onNewTransactions { txs in
             let hashes = txs.map(\.hash)
@@ -58,6 +68,7 @@ public final class RPCBackend: Sendable {
         registerTransactions(&m)
         registerLogs(&m)
         registerClique(&m)
+        registerDevAccounts(&m)
         return RPCHandler(methods: m)
     }
 

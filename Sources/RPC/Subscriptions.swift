@@ -51,7 +51,7 @@ final class SubscriptionHub: Sendable {
                  ("params", .object([("subscription", .string(Quantity.string(id))), ("result", result)]))])
     }
 
-    func headChanged(_ result: ImportResult, chain: Blockchain) {
+    func headChanged(_ result: ImportResult, chain: Blockchain, fullExtraData: Bool) {
         let subs = snapshot
         guard !subs.isEmpty else { return }
         let headers = newCanonicalHeaders(result, chain: chain)
@@ -59,7 +59,7 @@ final class SubscriptionHub: Sendable {
         for (id, sub) in subs {
             switch sub.kind {
             case .newHeads:
-                for h in headers { sub.notify(Self.notification(id, Self.headJSON(h, chain: chain))) }
+                for h in headers { sub.notify(Self.notification(id, Self.headJSON(h, chain: chain, fullExtraData: fullExtraData))) }
             case .logs(let c):
                 for h in removed { for log in c.logs(in: h, chain: chain, removed: true) { sub.notify(Self.notification(id, log)) } }
                 for h in headers { for log in c.logs(in: h, chain: chain) { sub.notify(Self.notification(id, log)) } }
@@ -76,9 +76,10 @@ final class SubscriptionHub: Sendable {
     }
 
     /// A header as `newHeads` sends it (the block object without transactions).
-    static func headJSON(_ h: SealedHeader, chain: Blockchain) -> JSON {
+    static func headJSON(_ h: SealedHeader, chain: Blockchain, fullExtraData: Bool) -> JSON {
         guard let block = chain.block(hash: h.hash) else { return .null }
-        let full = Format.block(block, hash: h.hash, totalDifficulty: nil, fullTransactions: false, sender: { _ in .zero })
+        let full = Format.block(block, hash: h.hash, totalDifficulty: nil, fullTransactions: false,
+                                fullExtraData: fullExtraData, sender: { _ in .zero })
         guard case .object(let members) = full else { return full }
         return .object(members.filter { $0.0 != "transactions" && $0.0 != "uncles" && $0.0 != "size" })
     }

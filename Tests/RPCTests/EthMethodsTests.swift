@@ -190,6 +190,36 @@ import TestSupport
     }
 }
 
+@Suite struct DevAccountAndExtraDataTests {
+    @Test func blocksShowTheVanityUnlessFullExtraDataIsAsked() async throws {
+        let f = try RPCFixture()
+        let short = try await f.result("eth_getBlockByNumber", #"["0x0", false]"#)
+        let shortLength: Int? = short["extraData"]?.stringValue?.count
+        #expect(shortLength == 66)
+        var limits = RPCLimits()
+        limits.fullExtraData = true
+        let full = try await RPCFixture(limits: limits).result("eth_getBlockByNumber", #"["0x0", false]"#)
+        let fullLength: Int? = full["extraData"]?.stringValue?.count
+        #expect(fullLength == 236)   // 0x + hex of vanity 32 + one signer 20 + seal 65
+        #expect(short["hash"] == full["hash"])
+    }
+
+    @Test func unlockedAccountsSignSendTransaction() async throws {
+        let f = try RPCFixture(unlocked: [TestKeys.key("X")])
+        #expect(try await f.result("eth_accounts") == .array([.string(TestKeys.address("X").description)]))
+        let hash = try await f.result("eth_sendTransaction",
+                                      #"[{"from":"\#(TestKeys.address("X"))","to":"\#(TestKeys.address("Y"))","value":"0x7"}]"#)
+        try f.seal()
+        let receipt = try await f.result("eth_getTransactionReceipt", "[\(String(decoding: hash.serialized, as: UTF8.self))]")
+        #expect(receipt["status"] == .string("0x1"))
+        #expect(receipt["type"] == .string("0x2"))
+        do {
+            _ = try await f.result("eth_sendTransaction", #"[{"from":"\#(TestKeys.address("Y"))","to":"\#(TestKeys.address("X"))"}]"#)
+            Issue.record("a locked account sent")
+        } catch let e as RPCFailure { #expect(e.message == "unknown account") }
+    }
+}
+
 /// Hex quantity text for expectations.
 func Quantity(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 func Quantity(_ v: UInt256) -> String {

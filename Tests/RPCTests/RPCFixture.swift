@@ -18,7 +18,7 @@ struct RPCFixture {
     let handler: RPCHandler
     let builder: BlockBuilder
 
-    init() throws {
+    init(limits: RPCLimits = RPCLimits(), unlocked: [Secp256k1.PrivateKey] = []) throws {
         let config = ChainConfig(chainID: Self.chainID, homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0,
                                  byzantiumBlock: 0, constantinopleBlock: 0, petersburgBlock: 0, istanbulBlock: 0,
                                  berlinBlock: 0, londonBlock: 0, shanghaiTime: 0, cancunTime: 0,
@@ -32,7 +32,8 @@ struct RPCFixture {
         clique = Clique(config: config.clique!, snapshotStore: StoredCliqueSnapshots(store: store))
         chain = try Blockchain(store: store, config: config, engine: clique)
         pool = TransactionPool(chain: chain)
-        backend = RPCBackend(chain: chain, pool: pool, clique: clique, clientVersion: "Cloister/test")
+        backend = RPCBackend(chain: chain, pool: pool, clique: clique, limits: limits, clientVersion: "Cloister/test",
+                             unlocked: unlocked)
         handler = backend.handler()
         builder = BlockBuilder(chain: chain, pool: pool, key: TestKeys.key("A"))
     }

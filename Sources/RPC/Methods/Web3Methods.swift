@@ -14,7 +14,6 @@ extension RPCBackend {
         m["eth_syncing"] = { _, _ in .bool(false) }
         m["eth_mining"] = { [clique] _, _ in .bool(clique != nil) }
         m["eth_hashrate"] = { _, _ in Quantity.json(UInt64(0)) }
-        m["eth_accounts"] = { _, _ in .array([]) }
         m["eth_protocolVersion"] = { _, _ in Quantity.json(UInt64(68)) }
     }
 }
