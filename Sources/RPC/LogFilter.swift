@@ -53,6 +53,8 @@ struct LogCriteria: Sendable {
 
     func matches(_ log: Log) -> Bool {
         if !addresses.isEmpty && !addresses.contains(log.address) { return false }
+        // A log with fewer topics than the criteria name never matches, even where they are null (go-ethereum).
+        if topics.count > log.topics.count { return false }
         for (i, alternatives) in topics.enumerated() {
             guard let alternatives else { continue }
             guard i < log.topics.count, alternatives.contains(log.topics[i]) else { return false }

@@ -25,13 +25,13 @@ struct Params {
     func at(_ i: Int) -> JSON? { i < values.count && !values[i].isNull ? values[i] : nil }
 
     func require(_ i: Int) throws(RPCError) -> JSON {
-        guard let v = at(i) else { throw RPCError.invalidParams("\(i): missing value for required argument \(i)") }
+        guard let v = at(i) else { throw RPCError(code: -32602, message: "missing value for required argument \(i)") }
         return v
     }
 
     /// Refuses extra parameters beyond `n` (go-ethereum: "too many arguments, want at most N").
     func atMost(_ n: Int) throws(RPCError) {
-        guard values.count <= n else { throw RPCError.invalidParams("too many arguments, want at most \(n)") }
+        guard values.count <= n else { throw RPCError(code: -32602, message: "too many arguments, want at most \(n)") }
     }
 
     func string(_ i: Int) throws(RPCError) -> String {

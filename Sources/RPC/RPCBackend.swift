@@ -69,8 +69,23 @@ public final class RPCBackend: Sendable {
         registerLogs(&m)
         registerClique(&m)
         registerDevAccounts(&m)
+        // Methods without parameters refuse any (go-ethereum: "too many arguments, want at most 0").
+        for name in Self.parameterless {
+            guard let body = m[name] else { continue }
+            m[name] = { p, context in
+                try p.atMost(0)
+                return try await body(p, context)
+            }
+        }
         return RPCHandler(methods: m)
     }
+
+    static let parameterless = [
+        "web3_clientVersion", "net_version", "net_listening", "net_peerCount", "eth_chainId", "eth_syncing", "eth_mining",
+        "eth_hashrate", "eth_accounts", "eth_protocolVersion", "eth_blockNumber", "eth_gasPrice", "eth_maxPriorityFeePerGas",
+        "eth_newBlockFilter", "eth_newPendingTransactionFilter", "txpool_status", "txpool_content", "txpool_inspect",
+        "clique_proposals", "clique_status",
+    ]
 
     /// Ends a WebSocket connection's subscriptions.
     public func connectionClosed(_ connection: UInt64) { subscriptions.removeAll(connection: connection) }

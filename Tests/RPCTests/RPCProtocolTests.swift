@@ -18,6 +18,8 @@ import RPC
         let badParams = try await f.call(#"{"jsonrpc":"2.0","id":2,"method":"eth_getBalance","params":["0x12"]}"#)
         #expect(badParams["error"]?["code"] == .number("-32602"))
         #expect(badParams["error"]?["message"]?.stringValue?.contains("want 40 for common.Address") == true)
+        let extra = try await f.call(#"{"jsonrpc":"2.0","id":3,"method":"eth_chainId","params":["x"]}"#)
+        #expect(extra["error"]?["message"]?.stringValue == "too many arguments, want at most 0")
         let notArray = try await f.call(#"{"jsonrpc":"2.0","id":2,"method":"eth_chainId","params":5}"#)
         #expect(notArray["error"]?["code"] == .number("-32602"))
     }

@@ -13,6 +13,13 @@ extension RPCBackend {
             }
             return .null
         }
+        m["eth_getRawTransactionByHash"] = { [self] p, _ in
+            try p.atMost(1)
+            let hash = try p.hash(0)
+            if let info = chain.transactionInfo(hash) { return Format.data(info.transaction.networkEncoding) }
+            if let pending = pool.transaction(hash) { return Format.data(pending.signed.networkEncoding) }
+            return .null
+        }
         m["eth_getTransactionReceipt"] = { [self] p, _ in
             try p.atMost(1)
             guard let r = chain.receiptInfo(try p.hash(0)) else { return .null }
