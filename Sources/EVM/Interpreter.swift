@@ -115,10 +115,10 @@ extension Interpreter {
         let stackInputs = rules.stackInputs
         let stackGrowth = rules.stackGrowth
         let chargesColdAccess = rules.chargesColdAccess
-        var pc = 0
         let limit = Interpreter.stackLimit
         return code.withUnsafeBufferPointer { codeBuffer -> StatusCode in
             let code = codeBuffer.baseAddress!
+            var pc = 0  // inside the closure, so it lives in a register rather than a captured box
             while true {
                 let op = code[pc]
                 let base = staticGas[Int(op)]

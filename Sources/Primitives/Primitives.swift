@@ -24,5 +24,7 @@
 ///
 /// ## Performance
 /// `UInt256` arithmetic and `Keccak256` never allocate; `RLPReader` hands out
-/// slices of its input. Figures are in BENCHMARKS.md (`make bench`).
+/// slices of its input. `UInt256`, `Address` and `Hash32` keys hash in `Set` and
+/// `Dictionary` through `WordHash` (whole words, keyed per process) rather than a
+/// `Hasher` call per word. Figures are in BENCHMARKS.md (`make bench`).
 public enum PrimitivesModule {}

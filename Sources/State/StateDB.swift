@@ -23,9 +23,15 @@ public final class StateDB {
     private var objects: [Address: StateObject] = [:]
     private var journal: [JournalEntry] = []
     private var touched: Set<Address> = []
-    private var dirty: Set<Address> = []
-    /// Storage values at the start of the current transaction, for slots written in it (EIP-2200 "original").
-    private var transactionOriginals: [Address: [UInt256: UInt256]] = [:]
+    /// Written addresses, each once (its object's `isDirty` is set).
+    private var dirty: [Address] = []
+    /// Counts finished transactions: a slot's recorded EIP-2200 "original" value
+    /// belongs to the current transaction only if it carries this number.
+    private var transactionNumber = 0
+    /// The last object looked up: runs of storage operations mostly hit one account.
+    /// (An address keeps its object for the overlay's lifetime, so this never goes stale.)
+    private var lastAddress = Address.zero
+    private var lastObject: StateObject?
 
     public init(base: any StateReader) { self.base = base }
 
@@ -33,10 +39,24 @@ public final class StateDB {
     public var baseStateRoot: Hash32 { base.stateRoot }
 
     private func object(_ address: Address) throws(StateError) -> StateObject {
-        if let o = objects[address] { return o }
-        let o = StateObject(account: try base.account(address))
-        objects[address] = o
+        if let o = lastObject, lastAddress == address { return o }
+        let o: StateObject
+        if let existing = objects[address] {
+            o = existing
+        } else {
+            o = StateObject(account: try base.account(address))
+            objects[address] = o
+        }
+        lastAddress = address
+        lastObject = o
         return o
+    }
+
+    private func markDirty(_ address: Address, _ o: StateObject) {
+        if !o.isDirty {
+            o.isDirty = true
+            dirty.append(address)
+        }
     }
 
     // MARK: Reads
@@ -64,15 +84,23 @@ public final class StateDB {
     /// The current value of a storage slot.
     public func storage(_ address: Address, slot: UInt256) throws(StateError) -> UInt256 {
         let o = try object(address)
-        if let v = o.storage[slot] { return v }
-        if o.wiped || o.account == nil { return .zero }
-        return try base.storage(address, slot: slot)
+        if let s = o.slots[slot] { return s.value }
+        return try loadSlot(address, o, slot)
+    }
+
+    /// Reads a slot the overlay has not seen from the committed state and keeps it.
+    private func loadSlot(_ address: Address, _ o: StateObject, _ slot: UInt256) throws(StateError) -> UInt256 {
+        // An absent account has no committed storage; a wiped one no longer has it.
+        let value = o.wiped || o.account == nil ? .zero : try base.storage(address, slot: slot)
+        o.slots[slot] = StorageSlot(value: value)
+        return value
     }
 
     /// The slot's value at the start of the current transaction (EIP-2200's "original value").
     public func originalStorage(_ address: Address, slot: UInt256) throws(StateError) -> UInt256 {
-        if let v = transactionOriginals[address]?[slot] { return v }
-        return try storage(address, slot: slot)
+        let o = try object(address)
+        if let s = o.slots[slot] { return s.original(inTransaction: transactionNumber) }
+        return try loadSlot(address, o, slot)
     }
 
     // MARK: Writes
@@ -80,7 +108,7 @@ public final class StateDB {
     private func setAccount(_ address: Address, _ o: StateObject, _ account: Account?) {
         journal.append(.account(address, previous: o.account))
         o.account = account
-        dirty.insert(address)
+        markDirty(address, o)
     }
 
     /// Creates (or re-creates) an account: nonce 0, no code, empty storage; an
@@ -104,10 +132,12 @@ public final class StateDB {
     }
 
     private func resetStorage(_ address: Address, _ o: StateObject) {
-        journal.append(.storageReset(address, previousStorage: o.storage, previousWiped: o.wiped))
-        o.storage = [:]
+        journal.append(.storageReset(address, previousSlots: o.slots, previousWiped: o.wiped))
+        // The slots are gone, but the values they had when this transaction began stay its EIP-2200 originals.
+        let n = transactionNumber
+        o.slots = o.slots.compactMapValues { $0.originalTransaction == n ? StorageSlot(wipedKeeping: $0) : nil }
         o.wiped = true
-        dirty.insert(address)
+        markDirty(address, o)
     }
 
     /// Adds to the balance, creating the account if absent (even for a zero amount,
@@ -152,13 +182,10 @@ public final class StateDB {
 
     public func setStorage(_ address: Address, slot: UInt256, _ value: UInt256) throws(StateError) {
         let o = try object(address)
-        if transactionOriginals[address]?[slot] == nil {
-            let current = try storage(address, slot: slot)
-            transactionOriginals[address, default: [:]][slot] = current
-        }
-        journal.append(.storage(address, slot: slot, previous: o.storage[slot]))
-        o.storage[slot] = value
-        dirty.insert(address)
+        if o.slots[slot] == nil { _ = try loadSlot(address, o, slot) }
+        let previous = o.slots[slot]!.write(value, inTransaction: transactionNumber)
+        journal.append(.storage(address, slot: slot, previous: previous.value, wasWritten: previous.written))
+        markDirty(address, o)
         if o.account == nil { setAccount(address, o, Account()) }
     }
 
@@ -178,10 +205,11 @@ public final class StateDB {
         while journal.count > snapshot {
             switch journal.removeLast() {
             case .account(let a, let previous): objects[a]?.account = previous
-            case .storage(let a, let slot, let previous): objects[a]?.storage[slot] = previous
+            case .storage(let a, let slot, let previous, let wasWritten):
+                objects[a]?.slots[slot]?.restore(previous, written: wasWritten)
             case .code(let a, let previous): objects[a]?.code = previous
-            case .storageReset(let a, let storage, let wiped):
-                objects[a]?.storage = storage
+            case .storageReset(let a, let slots, let wiped):
+                objects[a]?.slots = slots
                 objects[a]?.wiped = wiped
             case .touched(let a): touched.remove(a)
             }
@@ -198,7 +226,7 @@ public final class StateDB {
         }
         journal.removeAll(keepingCapacity: true)
         touched.removeAll(keepingCapacity: true)
-        transactionOriginals.removeAll(keepingCapacity: true)
+        transactionNumber += 1
     }
 
     /// The net effect on every written address, sorted by address. Storage roots
@@ -208,8 +236,10 @@ public final class StateDB {
         out.reserveCapacity(dirty.count)
         for address in dirty.sorted() {
             guard let o = objects[address] else { continue }
+            var storage: [UInt256: UInt256] = [:]
+            for (slot, s) in o.slots where s.written { storage[slot] = s.value }
             out.append(AccountChange(address: address, account: o.account,
-                                     storage: o.storage, storageWiped: o.wiped,
+                                     storage: storage, storageWiped: o.wiped,
                                      code: o.account == nil ? nil : o.code))
         }
         return StateChanges(accounts: out)
@@ -219,11 +249,57 @@ public final class StateDB {
 /// One account's cached and overlaid state inside a ``StateDB``.
 final class StateObject {
     var account: Account?
-    var storage: [UInt256: UInt256] = [:]
+    /// Every slot read or written through the overlay (reads cache the committed value).
+    var slots: [UInt256: StorageSlot] = [:]
     /// The committed storage no longer applies (account created or destroyed in this block).
     var wiped = false
+    /// Listed in the overlay's written addresses.
+    var isDirty = false
     var code: [UInt8]?
     init(account: Account?) { self.account = account }
+}
+
+/// One storage slot as a ``StateDB`` knows it: one dictionary entry holds the
+/// current value, whether the overlay wrote it, and its EIP-2200 original value.
+struct StorageSlot {
+    /// The current value: the committed one (cached) until the overlay writes it.
+    var value: UInt256
+    /// Written through the overlay (so part of ``StateDB/changes()``).
+    var written = false
+    /// The value when transaction `originalTransaction` first wrote the slot.
+    var original = UInt256.zero
+    var originalTransaction = -1
+
+    /// A slot as read from the committed state.
+    init(value: UInt256) { self.value = value }
+
+    /// The slot after its account's storage was wiped: zero, not written, its original kept.
+    init(wipedKeeping s: StorageSlot) {
+        value = .zero
+        original = s.original
+        originalTransaction = s.originalTransaction
+    }
+
+    /// The value when transaction `n` began.
+    func original(inTransaction n: Int) -> UInt256 { originalTransaction == n ? original : value }
+
+    /// Writes `newValue` in transaction `n`, recording the original on its first write
+    /// there; returns what to restore on revert.
+    mutating func write(_ newValue: UInt256, inTransaction n: Int) -> (value: UInt256, written: Bool) {
+        let previous = (value, written)
+        if originalTransaction != n {
+            original = value
+            originalTransaction = n
+        }
+        value = newValue
+        written = true
+        return previous
+    }
+
+    mutating func restore(_ previous: UInt256, written wasWritten: Bool) {
+        value = previous
+        written = wasWritten
+    }
 }
 
 /// The net changes of a block (or a genesis allocation), ready to commit.

@@ -97,6 +97,103 @@ import Primitives
         }
     }
 
+    // MARK: Division through reciprocals (Möller–Granlund) and its corner cases
+
+    /// Limb values that sit on the corners of the division: top bits set or clear,
+    /// all ones, one more or less than a power of two.
+    static let edgeLimbs: [UInt64] = [
+        0, 1, 2, .max, .max - 1, 1 << 63, (1 << 63) + 1, (1 << 63) - 1, 1 << 32, (1 << 32) - 1, 0x3064_4e72_e131_a029,
+    ]
+    /// A limb that is an edge value or random (half and half).
+    static let limb = zip(Gen.uint64(), Gen.int(in: 0...21)).map { (x: UInt64, i: Int) -> UInt64 in
+        i < edgeLimbs.count ? edgeLimbs[i] : x
+    }
+    /// A divisor of 1…4 limbs whose limbs are edge values or random; never zero.
+    static let divisor = zip(limb, limb, limb, limb, Gen.int(in: 1...4)).map {
+        (a: UInt64, b: UInt64, c: UInt64, d: UInt64, n: Int) -> UInt256 in
+        let w = UInt256(w0: a, w1: n > 1 ? b : 0, w2: n > 2 ? c : 0, w3: n > 3 ? d : 0)
+        return w.isZero ? .one : w
+    }
+
+    @Test func reciprocalOfOneLimbMatchesHardwareDivision() async {
+        let normalized = zip(Self.limb, Gen.uint64()).map { (x: UInt64, y: UInt64) in (x | y) | (1 << 63) }
+        await propertyCheck(count: 5000, input: normalized) { d in
+            // ⌊(2¹²⁸ − 1) / d⌋ − 2⁶⁴ = ⌊((2⁶⁴ − 1 − d)·2⁶⁴ + 2⁶⁴ − 1) / d⌋
+            #expect(LimbDivision.reciprocal(d) == d.dividingFullWidth((~d, .max)).quotient, "d = \(d)")
+        }
+        for d: UInt64 in [1 << 63, (1 << 63) + 1, .max, .max - 1, 0xc000_0000_0000_0000, 0x8000_0000_ffff_ffff] {
+            #expect(LimbDivision.reciprocal(d) == d.dividingFullWidth((~d, .max)).quotient, "d = \(d)")
+        }
+    }
+
+    @Test func reciprocalOfTwoLimbsMatchesBigInt() async {
+        let top = Self.limb.map { $0 | 1 << 63 }
+        await propertyCheck(count: 3000, input: top, Self.limb) { d1, d0 in
+            let d = BigUInt(d1) << 64 + BigUInt(d0)
+            let want = ((BigUInt(1) << 192) - 1) / d - (BigUInt(1) << 64)
+            #expect(BigUInt(LimbDivision.reciprocal(d1, d0)) == want, "d = \(d1), \(d0)")
+        }
+    }
+
+    @Test func twoByOneAndThreeByTwoMatchBigInt() async {
+        let top = Self.limb.map { $0 | 1 << 63 }
+        await propertyCheck(count: 3000, input: top, Self.limb, Self.limb, Self.limb, Self.limb) { d1, d0, u2, u1, u0 in
+            // 2-by-1: (u2 mod d1, u1) / d1
+            let v1 = LimbDivision.reciprocal(d1)
+            let high = u2 % d1
+            let (q, r) = LimbDivision.divide(high, u1, by: d1, reciprocal: v1)
+            let n = BigUInt(high) << 64 + BigUInt(u1)
+            #expect(BigUInt(q) == n / BigUInt(d1) && BigUInt(r) == n % BigUInt(d1), "\(high), \(u1) / \(d1)")
+            // 3-by-2: needs (u2, u1) < (d1, d0); fold the top into range.
+            let d = BigUInt(d1) << 64 + BigUInt(d0)
+            var top = (BigUInt(u2) << 64 + BigUInt(u1)) % d
+            if top == d { top -= 1 }
+            let t2 = UInt64(top >> 64), t1 = UInt64(top & BigUInt(UInt64.max))
+            let (q3, r1, r0) = LimbDivision.divide(t2, t1, u0, by: d1, d0, reciprocal: LimbDivision.reciprocal(d1, d0))
+            let u = top << 64 + BigUInt(u0)
+            #expect(BigUInt(q3) == u / d && BigUInt(r1) << 64 + BigUInt(r0) == u % d, "\(t2), \(t1), \(u0) / \(d1), \(d0)")
+        }
+    }
+
+    /// Dividends built as q·d + r with r at the edges (0, 1, d − 1), so quotient
+    /// limbs of 2⁶⁴ − 1 and the add-back step both occur; divisors of every
+    /// length with all-ones or single-bit limbs.
+    @Test func divisionCornerCasesMatchBigInt() async {
+        await propertyCheck(count: 6000, input: Self.divisor, Self.word, Gen.int(in: 0...3)) { d, qWord, rKind in
+            let D = Self.big(d)
+            let r: BigUInt = rKind == 0 ? 0 : rKind == 1 ? 1 % D : rKind == 2 ? D - 1 : Self.big(qWord) % D
+            let A = (Self.big(qWord) * D + r) % Self.modulus
+            let a = Self.word(A)
+            let (q, rem) = a.quotientAndRemainder(dividingBy: d)
+            #expect(Self.big(q) == A / D && Self.big(rem) == A % D, "\(a) / \(d)")
+            // The same divisor under a 512-bit dividend (MULMOD) and a 257-bit one (ADDMOD).
+            let P = A * Self.big(qWord)
+            #expect(Self.big(UInt256.mulMod(a, qWord, d)) == P % D, "mulmod(\(a), \(qWord), \(d))")
+            #expect(Self.big(UInt256.addMod(a, qWord, d)) == (A + Self.big(qWord)) % D, "addmod(\(a), \(qWord), \(d))")
+        }
+    }
+
+    @Test func divisionEdgeValues() {
+        let values: [UInt256] = Self.edges + [
+            UInt256(w0: .max, w1: .max, w2: .max, w3: 1), UInt256(w0: 0, w1: 0, w2: 0, w3: .max),
+            UInt256(w0: 1, w1: 0, w2: 0, w3: 1 << 63), UInt256(w0: .max, w1: 0, w2: .max, w3: 0),
+            UInt256(w0: 0, w1: 1, w2: 0, w3: 0), UInt256(w0: .max, w1: .max, w2: 0, w3: 0),
+            UInt256(w0: 0x3c20_8c16_d87c_fd47, w1: 0x9781_6a91_6871_ca8d, w2: 0xb850_45b6_8181_585d, w3: 0x3064_4e72_e131_a029),
+        ]
+        for a in values {
+            for b in values where !b.isZero {
+                let (A, B) = (Self.big(a), Self.big(b))
+                let (q, r) = a.quotientAndRemainder(dividingBy: b)
+                #expect(Self.big(q) == A / B && Self.big(r) == A % B, "\(a) / \(b)")
+                for c in values {
+                    let C = Self.big(c)
+                    #expect(Self.big(UInt256.mulMod(a, c, b)) == (A * C) % B, "mulmod(\(a), \(c), \(b))")
+                    #expect(Self.big(UInt256.addMod(a, c, b)) == (A + C) % B, "addmod(\(a), \(c), \(b))")
+                }
+            }
+        }
+    }
+
     @Test func comparisonsMatchBigInt() async {
         await propertyCheck(count: 3000, input: Self.word, Self.word) { a, b in
             #expect((a < b) == (Self.big(a) < Self.big(b)))

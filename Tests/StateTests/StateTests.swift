@@ -58,6 +58,57 @@ enum Engine: String, CaseIterable, Sendable {
         #expect(try db.originalStorage(a, slot: 1) == 7)
     }
 
+    /// A committed state where A has slots 1 = 5 and 2 = 8.
+    func committedState() throws -> any StateReader {
+        let states = StateStore(store: InMemoryStore())
+        let genesis = Genesis(config: ChainConfig(chainID: 1337),
+                              alloc: [a: GenesisAccount(balance: 1, code: [0x00], storage: [1: 5, 2: 8])])
+        try states.commit(StateChanges(genesis: genesis), block: 0)
+        return try states.latest()
+    }
+
+    /// Reads keep the committed value in the overlay; only writes reach `changes()`,
+    /// and a reverted write leaves the committed value (not a written zero) behind.
+    @Test func committedReadsAreCachedAndOnlyWritesAreChanges() throws {
+        let db = StateDB(base: try committedState())
+        #expect(try db.storage(a, slot: 1) == 5)
+        #expect(try db.originalStorage(a, slot: 2) == 8)
+        #expect(try db.storage(a, slot: 3) == 0)
+        let snap = db.snapshot()
+        try db.setStorage(a, slot: 1, 6)
+        try db.setStorage(a, slot: 3, 1)
+        #expect(try db.originalStorage(a, slot: 1) == 5)
+        db.revert(to: snap)
+        #expect(try db.storage(a, slot: 1) == 5)
+        #expect(try db.storage(a, slot: 3) == 0)
+        #expect(db.changes().accounts.first { $0.address == a }?.storage ?? [:] == [:])
+        try db.setStorage(a, slot: 2, 9)
+        try db.finalizeTransaction(deleteEmptyTouched: true)
+        let change = db.changes().accounts.first { $0.address == a }
+        #expect(change?.storage == [2: 9])
+        #expect(change?.storageWiped == false)
+        #expect(try db.originalStorage(a, slot: 2) == 9)
+    }
+
+    /// EIP-2200's original value is the one at the transaction's start even when the
+    /// account's storage is wiped later in that transaction; the next transaction sees zero.
+    @Test func originalsSurviveAWipeInTheSameTransaction() throws {
+        let db = StateDB(base: try committedState())
+        try db.setStorage(a, slot: 1, 7)
+        try db.createAccount(a)
+        #expect(try db.storage(a, slot: 1) == 0)
+        #expect(try db.storage(a, slot: 2) == 0)
+        #expect(try db.originalStorage(a, slot: 1) == 5)
+        try db.setStorage(a, slot: 1, 4)
+        #expect(try db.originalStorage(a, slot: 1) == 5)
+        try db.finalizeTransaction(deleteEmptyTouched: true)
+        #expect(try db.originalStorage(a, slot: 1) == 4)
+        #expect(try db.originalStorage(a, slot: 2) == 0)
+        let change = db.changes().accounts.first { $0.address == a }
+        #expect(change?.storage == [1: 4])
+        #expect(change?.storageWiped == true)
+    }
+
     @Test func touchedEmptyAccountsAreDeletedFromSpuriousDragon() throws {
         for deleteEmpty in [true, false] {
             let db = StateDB(base: EmptyStateReader())

@@ -8,6 +8,10 @@ extension UInt256: ExpressibleByIntegerLiteral, CustomStringConvertible {
     public init?(bigEndianBytes bytes: some Collection<UInt8>) {
         let n = bytes.count
         guard n <= 32 else { return nil }
+        if let r = bytes.withContiguousStorageIfAvailable({ UInt256(bigEndianBytes: $0) }), let r {
+            self = r
+            return
+        }
         var r = UInt256.zero
         var index = 0
         for b in bytes {
@@ -16,6 +20,34 @@ extension UInt256: ExpressibleByIntegerLiteral, CustomStringConvertible {
             index += 1
         }
         self = r
+    }
+
+    /// Reads a big-endian number of at most 32 bytes from memory (a PUSH immediate),
+    /// whole words at a time; nil for more than 32 bytes. Inlined, so the interpreter's
+    /// PUSH keeps the word in registers.
+    @inlinable @inline(__always)
+    public init?(bigEndianBytes bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n <= 32 else { return nil }
+        guard n > 0, let base = bytes.baseAddress else {
+            self = .zero
+            return
+        }
+        let p = UnsafeRawPointer(base)
+        // The leading n mod 8 bytes make the top (partial) limb; whole limbs follow.
+        let head = n & 7
+        var top: UInt64 = 0
+        for i in 0..<head { top = top << 8 | UInt64(base[i]) }
+        @inline(__always) func limb(_ k: Int) -> UInt64 {
+            UInt64(bigEndian: p.loadUnaligned(fromByteOffset: head + 8 * k, as: UInt64.self))
+        }
+        switch n >> 3 {
+        case 0: self.init(w0: top, w1: 0, w2: 0, w3: 0)
+        case 1: self.init(w0: limb(0), w1: top, w2: 0, w3: 0)
+        case 2: self.init(w0: limb(1), w1: limb(0), w2: top, w3: 0)
+        case 3: self.init(w0: limb(2), w1: limb(1), w2: limb(0), w3: top)
+        default: self.init(w0: limb(3), w1: limb(2), w2: limb(1), w3: limb(0))
+        }
     }
 
     /// Writes the 32-byte big-endian form into `buffer` (which must hold 32 bytes).

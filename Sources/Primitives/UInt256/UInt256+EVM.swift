@@ -35,16 +35,14 @@ extension UInt256 {
     @inlinable
     public static func addMod(_ a: UInt256, _ b: UInt256, _ m: UInt256) -> UInt256 {
         if m.isZero { return .zero }
-        let (sum, carry) = a.addingReportingOverflow(b)
-        return remainder(high: carry ? .one : .zero, low: sum, modulus: m)
+        return LimbDivision.addMod(a, b, m)
     }
 
     /// `MULMOD`: (a × b) mod m over the exact 512-bit product; zero when `m` is zero.
     @inlinable
     public static func mulMod(_ a: UInt256, _ b: UInt256, _ m: UInt256) -> UInt256 {
         if m.isZero { return .zero }
-        let wide = a.multipliedFullWidth(by: b)
-        return remainder(high: wide.high, low: wide.low, modulus: m)
+        return LimbDivision.mulMod(a, b, m)
     }
 
     /// `EXP`: self raised to `exponent`, modulo 2²⁵⁶ (square-and-multiply).

@@ -25,9 +25,11 @@ public struct UInt256: Hashable, Sendable, BitwiseCopyable {
         self.init(UInt64(value))
     }
 
-    public static let zero = UInt256(w0: 0, w1: 0, w2: 0, w3: 0)
-    public static let one = UInt256(w0: 1, w1: 0, w2: 0, w3: 0)
-    public static let max = UInt256(w0: .max, w1: .max, w2: .max, w3: .max)
+    // Computed, not stored: a stored `static let` is reached through an accessor
+    // call from other modules, on every use in the interpreter loop.
+    @inlinable public static var zero: UInt256 { UInt256(w0: 0, w1: 0, w2: 0, w3: 0) }
+    @inlinable public static var one: UInt256 { UInt256(w0: 1, w1: 0, w2: 0, w3: 0) }
+    @inlinable public static var max: UInt256 { UInt256(w0: .max, w1: .max, w2: .max, w3: .max) }
 
     /// Limb `i` (0 = least significant).
     @inlinable @inline(__always)
@@ -175,26 +177,59 @@ extension UInt256 {
     @inlinable @inline(__always)
     public static func &*= (a: inout UInt256, b: UInt256) { a = a &* b }
 
-    /// The full 512-bit product as (high, low) halves.
+    /// The full 512-bit product as (high, low) halves: the sixteen partial products,
+    /// row by row, with the carries in registers.
     @inlinable
     public func multipliedFullWidth(by b: UInt256) -> (high: UInt256, low: UInt256) {
-        var r: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &r) { raw in
-            let out = raw.bindMemory(to: UInt64.self)
-            for i in 0..<4 {
-                let ai = self[limb: i]
-                var carry: UInt64 = 0
-                for j in 0..<4 {
-                    let (h, l) = ai.multipliedFullWidth(by: b[limb: j])
-                    let (s1, c1) = l.addingReportingOverflow(out[i + j])
-                    let (s2, c2) = s1.addingReportingOverflow(carry)
-                    out[i + j] = s2
-                    carry = h &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-                }
-                out[i + 4] = carry
-            }
-        }
-        return (UInt256(w0: r.4, w1: r.5, w2: r.6, w3: r.7), UInt256(w0: r.0, w1: r.1, w2: r.2, w3: r.3))
+        let p = UInt256.productLimbs(self, b)
+        return (UInt256(w0: p.4, w1: p.5, w2: p.6, w3: p.7), UInt256(w0: p.0, w1: p.1, w2: p.2, w3: p.3))
+    }
+
+    /// The eight limbs of the full product, least significant first.
+    @inlinable @inline(__always)
+    static func productLimbs(_ a: UInt256, _ b: UInt256)
+        -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    {
+        let (w0, w1, w2, w3) = (a.w0, a.w1, a.w2, a.w3)
+        var c: UInt64 = 0
+        // Row 0: a.w0 × b
+        let r0 = UInt256.multiplyAdd(w0, b.w0, 0, &c)
+        var r1 = UInt256.multiplyAdd(w0, b.w1, 0, &c)
+        var r2 = UInt256.multiplyAdd(w0, b.w2, 0, &c)
+        var r3 = UInt256.multiplyAdd(w0, b.w3, 0, &c)
+        var r4 = c
+        // Row 1: a.w1 × b, one limb up
+        c = 0
+        r1 = UInt256.multiplyAdd(w1, b.w0, r1, &c)
+        r2 = UInt256.multiplyAdd(w1, b.w1, r2, &c)
+        r3 = UInt256.multiplyAdd(w1, b.w2, r3, &c)
+        r4 = UInt256.multiplyAdd(w1, b.w3, r4, &c)
+        var r5 = c
+        // Row 2
+        c = 0
+        r2 = UInt256.multiplyAdd(w2, b.w0, r2, &c)
+        r3 = UInt256.multiplyAdd(w2, b.w1, r3, &c)
+        r4 = UInt256.multiplyAdd(w2, b.w2, r4, &c)
+        r5 = UInt256.multiplyAdd(w2, b.w3, r5, &c)
+        var r6 = c
+        // Row 3
+        c = 0
+        r3 = UInt256.multiplyAdd(w3, b.w0, r3, &c)
+        r4 = UInt256.multiplyAdd(w3, b.w1, r4, &c)
+        r5 = UInt256.multiplyAdd(w3, b.w2, r5, &c)
+        r6 = UInt256.multiplyAdd(w3, b.w3, r6, &c)
+        return (r0, r1, r2, r3, r4, r5, r6, c)
+    }
+
+    /// `a·b + addend + carry` as one limb, the high limb going to `carry`
+    /// (it cannot overflow: (2⁶⁴ − 1)² + 2·(2⁶⁴ − 1) = 2¹²⁸ − 1).
+    @inlinable @inline(__always)
+    static func multiplyAdd(_ a: UInt64, _ b: UInt64, _ addend: UInt64, _ carry: inout UInt64) -> UInt64 {
+        let (h, l) = a.multipliedFullWidth(by: b)
+        let (s1, c1) = l.addingReportingOverflow(addend)
+        let (s2, c2) = s1.addingReportingOverflow(carry)
+        carry = h &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+        return s2
     }
 
     /// Two's-complement negation (wrapping): `0 - self`.

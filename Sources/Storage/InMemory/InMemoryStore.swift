@@ -69,14 +69,14 @@ final class InMemorySnapshot: ReadSnapshot {
     func scan(_ table: Table, from start: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) -> Bool) throws(StorageError) {
         // Take the sorted keys and the entries under the lock, visit them outside
         // it, so `body` may call back into this snapshot.
-        let (keys, entries) = try tables.withLock { tables throws(StorageError) in
+        let (keys, stored) = try tables.withLock { tables throws(StorageError) in
             guard tables[table] != nil else { throw .unknownTable(table.name) }
             try MemoryKeyRules.checkScanStart(start)
             let keys = tables[table]?.orderedKeys() ?? []
-            return (keys, tables[table]?.entries ?? [:])
+            return (keys, tables[table] ?? MemoryTable())
         }
         var index = MemoryTable.firstIndex(in: keys, notBelow: start)
-        while index < keys.count, let value = entries[keys[index]], body(keys[index], value) {
+        while index < keys.count, let value = stored[keys[index]], body(keys[index], value) {
             index += 1
         }
     }

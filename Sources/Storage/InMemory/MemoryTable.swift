@@ -4,25 +4,32 @@
 /// A value type: copying it (into a snapshot or a write batch) is O(1) until
 /// one side mutates, which then copies that table once.
 struct MemoryTable: Sendable {
-    private(set) var entries: [[UInt8]: [UInt8]] = [:]
+    private var entries: [Key: [UInt8]] = [:]
     /// `entries.keys` in unsigned lexicographic order, or nil when stale.
     private var sortedKeys: [[UInt8]]? = []
 
-    subscript(key: [UInt8]) -> [UInt8]? { entries[key] }
+    /// A key hashed in one pass over its bytes (an `Array`'s own hash feeds
+    /// `Hasher` one byte at a time, a call per byte).
+    struct Key: Hashable, Sendable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
+    subscript(key: [UInt8]) -> [UInt8]? { entries[Key(bytes: key)] }
 
     mutating func put(_ key: [UInt8], _ value: [UInt8]) {
-        if entries.updateValue(value, forKey: key) == nil { sortedKeys = nil }
+        if entries.updateValue(value, forKey: Key(bytes: key)) == nil { sortedKeys = nil }
     }
 
     mutating func delete(_ key: [UInt8]) {
-        if entries.removeValue(forKey: key) != nil { sortedKeys = nil }
+        if entries.removeValue(forKey: Key(bytes: key)) != nil { sortedKeys = nil }
     }
 
     /// The keys in order (LMDB's default order: `memcmp`, then shorter first),
     /// sorting once after each change of the key set.
     mutating func orderedKeys() -> [[UInt8]] {
         if let sortedKeys { return sortedKeys }
-        let sorted = entries.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let sorted = entries.keys.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }
         sortedKeys = sorted
         return sorted
     }
