@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--c-ecrecover", nargs=2, type=float)
     ap.add_argument("--state", help="JSON lines from StateBenchmarks and pytrie_state.py")
     ap.add_argument("--evm", help="JSON lines from EVMBenchmarks and evm_peers.py")
+    ap.add_argument("--chain", help="JSON lines from tools/bench/chain.sh")
+    ap.add_argument("--rpc", help="JSON lines from tools/load/rpc_load.py")
     a = ap.parse_args()
     r = parse(a.swift_md)
 
@@ -103,6 +105,10 @@ def main():
         state_table(a.state)
     if a.evm:
         evm_table(a.evm)
+    if a.chain:
+        chain_section(a.chain)
+    if a.rpc:
+        rpc_section(a.rpc)
 
 
 def state_table(path):
@@ -183,6 +189,62 @@ def evm_table(path):
         print()
         print(f"Geometric mean over the main benchmarks: Cloister / revm = {gm:.2f}× "
               f"(min {min(ratios_revm):.2f}×); Cloister / py-evm ≥ {min(ratios_py) if ratios_py else float('nan'):.0f}×.")
+
+
+def json_lines(path):
+    out = []
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return out
+
+
+def chain_section(path):
+    rows = json_lines(path)
+    print()
+    print("| chain workload | result | target |")
+    print("|---|---|---|")
+    for r in rows:
+        if r.get("mode") == "import":
+            m = re.search(r"Imported (\d+) blocks \((\d+) transactions, (\d+) gas\) in ([\d.]+) s: ([\d.]+) blocks/s, ([\d.]+) Mgas/s",
+                          r["summary"])
+            if not m:
+                continue
+            target = "≥ 100 Mgas/s" if r["kind"] == "transfer" else "≥ 80 Mgas/s"
+            print(f"| `cloister import`, 1,000 full 30M-gas blocks of {'plain transfers' if r['kind'] == 'transfer' else 'ERC-20 transfers'} "
+                  f"({int(m.group(2)):,} txs) | **{float(m.group(6)):.0f} Mgas/s**, {float(m.group(5)):.1f} blocks/s, {m.group(4)} s | {target} |")
+        elif r.get("mode") == "produce":
+            print(f"| block production, one authority, period 1, 150M gas limit: {r['offered']:,} pre-signed transfers through the pool | "
+                  f"**{r['mined_per_s']:,.0f} tx/s mined** ({r['blocks']} blocks, up to {r['max_block_txs']:,} txs); "
+                  f"pool admission {r['pool_add_per_s']:,.0f} tx/s | ≥ 5,000 tx/s |")
+
+
+def rpc_section(path):
+    rows = json_lines(path)
+    print()
+    print("| JSON-RPC workload (release `cloister dev`, client on the same 2 cores) | result | target |")
+    print("|---|---|---|")
+    peers = {r["workload"]: r for r in rows if "target" in r and "eth-tester" in str(r.get("target"))}
+    for r in rows:
+        w = r.get("workload")
+        if "target" in r or w is None:
+            continue
+        if w in ("blocknumber", "balanceof"):
+            name = "`eth_blockNumber`" if w == "blocknumber" else "`eth_call` ERC-20 `balanceOf`"
+            target = "≥ 20,000 req/s" if w == "blocknumber" else "≥ 5,000 req/s"
+            print(f"| {name}, {r['connections']} keep-alive connections | **{r['req_per_s']:,.0f} req/s**, "
+                  f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms | {target} |")
+        elif w in ("transfers", "erc20"):
+            peer = peers.get(w)
+            ratio = f"; eth-tester (py-evm via web3.py) {peer['mined_tx_per_s']:.0f} tx/s → **{r['mined_tx_per_s'] / peer['mined_tx_per_s']:.0f}×**" if peer else ""
+            target = "≥ 3,000 tx/s" if w == "transfers" else "≥ 1,500 tx/s"
+            print(f"| {r['count']:,} pre-signed {'ETH transfers' if w == 'transfers' else 'ERC-20 transfers'} via `eth_sendRawTransaction`, mined | "
+                  f"**{r['mined_tx_per_s']:,.0f} tx/s** (submitted {r['submit_tx_per_s']:,.0f}/s), submission→block p50 {r['latency_p50_ms']} ms, "
+                  f"p99 {r['latency_p99_ms']} ms{ratio} | {target} |")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,22 @@ workloads=(../shared/vectors/evm-benchmarks/benchmarks/main ../shared/vectors/ev
         Benchmarks/contracts/erc20.json
 } | tee "$out/evm.jsonl"
 
+echo "== Chain (release; 1,000-block import and block production) =="
+bash tools/bench/chain.sh "${CHAIN_BLOCKS:-1000}" | tee "$out/chain.jsonl"
+
+echo "== JSON-RPC (release node; load generator and eth-tester peer in the e2e venv) =="
+Tests/e2e/run.sh --co -q >/dev/null     # creates Tests/e2e/.venv when missing
+py=Tests/e2e/.venv/bin/python
+export CLOISTER_BIN="$(swift build -c release --show-bin-path)/cloister"
+{
+    "$py" tools/load/rpc_load.py blocknumber --seconds 10 --connections 64
+    "$py" tools/load/rpc_load.py balanceof --seconds 10 --connections 64
+    "$py" tools/load/rpc_load.py transfers --count 20000 --peer eth-tester
+    "$py" tools/load/rpc_load.py erc20 --count 10000 --peer eth-tester
+} | tee "$out/rpc.jsonl"
+
 python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" --evm "$out/evm.jsonl" \
+    --chain "$out/chain.jsonl" --rpc "$out/rpc.jsonl" \
     --openssl-1m "$sha3_1m_a" "$sha3_1m_b" --openssl-32 "$sha3_32_a" "$sha3_32_b" \
     --c-ecrecover "$c_rec_a" "$c_rec_b" > "$out/report.md"
 cat "$out/report.md"
