@@ -81,8 +81,19 @@ public final class ChainNode: Sendable {
         }
     }
 
+    /// The pool's journal in the data directory: pending transactions survive a restart.
+    var journalPath: String { (configuration.dataDirectory as NSString).appendingPathComponent("transactions.rlp") }
+
     /// Runs until SIGINT/SIGTERM (or the task is cancelled).
     public func run() async throws {
+        do {
+            let (admitted, dropped) = try pool.loadJournal(from: journalPath)
+            if admitted + dropped > 0 {
+                logger.info("Loaded transaction journal", metadata: ["admitted": "\(admitted)", "dropped": "\(dropped)"])
+            }
+        } catch {
+            logger.warning("Ignoring a damaged transaction journal", metadata: ["path": "\(journalPath)", "error": "\(error)"])
+        }
         let head = chain.head
         logger.info("Chain loaded", metadata: ["number": "\(head.header.number)", "hash": "\(head.hash)",
                                                "chainId": "\(chain.config.chainID)"])
@@ -107,6 +118,12 @@ public final class ChainNode: Sendable {
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        do {
+            let saved = try pool.saveJournal(to: journalPath)
+            if saved > 0 { logger.info("Saved transaction journal", metadata: ["transactions": "\(saved)"]) }
+        } catch {
+            logger.error("Could not save the transaction journal", metadata: ["error": "\(error)"])
+        }
         logger.info("Stopped", metadata: ["head": "\(chain.head.header.number)"])
     }
 }

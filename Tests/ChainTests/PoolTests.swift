@@ -117,3 +117,34 @@ import TestSupport
         #expect(pool.pending()[TestKeys.address("Y")]?.count == 1)
     }
 }
+
+/// The pool journal: held transactions survive a restart, stale ones are dropped.
+@Suite struct PoolJournalTests {
+    @Test func journalRoundTripsAndDropsStaleTransactions() throws {
+        let f = try ChainFixture()
+        let z = TestKeys.address("Z")
+        let mined = ChainFixture.transfer(from: "X", to: z, value: .one, nonce: 0)
+        try f.pool.add(mined)
+        try f.seal()
+        let pending = ChainFixture.transfer(from: "X", to: z, value: .one, nonce: 1)
+        let queued = ChainFixture.transfer(from: "Y", to: z, value: .one, nonce: 3)
+        try f.pool.add(pending)
+        try f.pool.add(queued)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).rlp").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try f.pool.saveJournal(to: path) == 2)
+        // A fresh pool on the same chain takes both back.
+        let restarted = TransactionPool(chain: f.chain)
+        let (admitted, dropped) = try restarted.loadJournal(from: path)
+        #expect(admitted == 2 && dropped == 0)
+        #expect(restarted.status == (pending: 1, queued: 1))
+        // After the pending one is mined elsewhere, it is dropped on load.
+        try f.seal()
+        let again = TransactionPool(chain: f.chain)
+        #expect(try again.loadJournal(from: path) == (admitted: 1, dropped: 1))
+        // A damaged journal admits nothing and says so; a missing one is empty.
+        try Data([0xc5, 0x01]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try TransactionPool(chain: f.chain).loadJournal(from: path) }
+        #expect(try TransactionPool(chain: f.chain).loadJournal(from: path + ".missing") == (admitted: 0, dropped: 0))
+    }
+}
