@@ -50,7 +50,7 @@ let tokenBalance = UInt256(1) << 200
 let feeCap = UInt256(1) << 210
 
 func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
-func qty(_ v: UInt256) -> String { "0x" + (v.isZero ? "0" : String(Hex.encode(v.minimalBigEndianBytes).dropFirst(2)).drop { $0 == "0" }) }
+func qty(_ v: UInt256) -> String { v.hexQuantity }
 
 /// The Vyper ERC-20's runtime code and storage layout (Benchmarks/contracts/erc20.json).
 func erc20Runtime() -> (code: String, storage: [String: String]) {

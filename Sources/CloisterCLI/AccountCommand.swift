@@ -154,13 +154,4 @@ private func promptPassword(_ prompt: String) throws -> String {
 }
 
 /// Overwrites key bytes before their memory is released.
-private func overwrite(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress, raw.count > 0 else { return }
-        #if canImport(Darwin)
-        _ = memset_s(base, raw.count, 0, raw.count)
-        #else
-        explicit_bzero(base, raw.count)
-        #endif
-    }
-}
+private func overwrite(_ bytes: inout [UInt8]) { SecureMemory.zero(&bytes) }

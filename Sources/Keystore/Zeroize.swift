@@ -1,36 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Primitives
 import Foundation
 
-/// Overwrites `bytes` with zeros in a way the optimiser may not remove
-/// (`explicit_bzero` / `memset_s`). The array keeps its length.
-func zeroize(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress, raw.count > 0 else { return }
-        #if canImport(Darwin)
-        _ = memset_s(base, raw.count, 0, raw.count)
-        #else
-        explicit_bzero(base, raw.count)
-        #endif
-    }
-}
+/// Overwrites `bytes` with zeros (``SecureMemory``); the array keeps its length.
+func zeroize(_ bytes: inout [UInt8]) { SecureMemory.zero(&bytes) }
 
-/// Overwrites the bytes of `data` with zeros, as ``zeroize(_:)-(inout [UInt8])`` does.
-func zeroize(_ data: inout Data) {
-    data.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress, raw.count > 0 else { return }
-        #if canImport(Darwin)
-        _ = memset_s(base, raw.count, 0, raw.count)
-        #else
-        explicit_bzero(base, raw.count)
-        #endif
-    }
-}
+/// Overwrites the bytes of `data` with zeros (``SecureMemory``).
+func zeroize(_ data: inout Data) { data.withUnsafeMutableBytes { SecureMemory.zero($0) } }
 
 /// Compares two byte strings in time that depends only on their lengths.
 func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -18,7 +18,7 @@ public enum DevChain {
     /// The genesis JSON (geth format) for `accounts`, sealed by `accounts[0]`, with `period`.
     public static func genesis(accounts: [Address], period: UInt64) -> [UInt8] {
         var alloc: [String: Any] = [:]
-        for a in accounts { alloc[a.description] = ["balance": "0x" + String(Hex.encode(balance.minimalBigEndianBytes).dropFirst(2))] }
+        for a in accounts { alloc[a.description] = ["balance": balance.hexQuantity] }
         let genesis: [String: Any] = [
             "config": [
                 "chainId": chainID, "homesteadBlock": 0, "eip150Block": 0, "eip155Block": 0, "eip158Block": 0,

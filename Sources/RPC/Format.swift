@@ -9,7 +9,7 @@ enum Format {
     static func address(_ a: Address) -> JSON { .string(a.description) }
 
     static func block(_ block: Block, hash blockHash: Hash32, totalDifficulty: UInt256?, fullTransactions: Bool,
-                      fullExtraData: Bool, sender: (SignedTransaction) -> Address) -> JSON {
+                      fullExtraData: Bool) -> JSON {
         let h = block.header
         var m: [(String, JSON)] = [
             ("number", Quantity.json(h.number)),
@@ -34,7 +34,7 @@ enum Format {
         if let fee = h.baseFeePerGas { m.append(("baseFeePerGas", Quantity.json(fee))) }
         let txs: [JSON] = block.transactions.enumerated().map { i, tx in
             fullTransactions
-                ? transaction(TransactionInfo(transaction: tx, sender: sender(tx), blockHash: blockHash, blockNumber: h.number,
+                ? transaction(TransactionInfo(transaction: tx, blockHash: blockHash, blockNumber: h.number,
                                               index: i, baseFee: h.baseFeePerGas))
                 : Format.hash(tx.hash)
         }

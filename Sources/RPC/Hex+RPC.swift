@@ -13,7 +13,8 @@ enum Quantity {
     static func json(_ v: Int) -> JSON { .string(string(UInt64(max(v, 0)))) }
     static func json(_ v: UInt256) -> JSON { .string(string(v)) }
 
-    /// `0x0`, `0x1a`: no leading zeros.
+    /// `0x0`, `0x1a`: no leading zeros (``UInt256/hexQuantity`` without building a `UInt256`,
+    /// for the hot small quantities: block numbers, gas, nonces).
     static func string(_ v: UInt64) -> String {
         if v == 0 { return "0x0" }
         var out: [UInt8] = [0x30, 0x78]
@@ -26,12 +27,7 @@ enum Quantity {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func string(_ v: UInt256) -> String {
-        if v.isZero { return "0x0" }
-        var hex = Hex.encode(v.minimalBigEndianBytes).dropFirst(2)
-        if hex.first == "0" { hex = hex.dropFirst() }
-        return "0x" + hex
-    }
+    static func string(_ v: UInt256) -> String { v.hexQuantity }
 
     /// Parses a QUANTITY: `0x` then 1–64 hex digits without leading zeros (go-ethereum is as strict).
     static func parse(_ s: String, field: String) throws(RPCError) -> UInt256 {

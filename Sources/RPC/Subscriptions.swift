@@ -79,7 +79,7 @@ final class SubscriptionHub: Sendable {
     static func headJSON(_ h: SealedHeader, chain: Blockchain, fullExtraData: Bool) -> JSON {
         guard let block = chain.block(hash: h.hash) else { return .null }
         let full = Format.block(block, hash: h.hash, totalDifficulty: nil, fullTransactions: false,
-                                fullExtraData: fullExtraData, sender: { _ in .zero })
+                                fullExtraData: fullExtraData)
         guard case .object(let members) = full else { return full }
         return .object(members.filter { $0.0 != "transactions" && $0.0 != "uncles" && $0.0 != "size" })
     }

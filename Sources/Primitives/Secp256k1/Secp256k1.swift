@@ -48,12 +48,7 @@ public enum Secp256k1 {
     }
 
     /// Overwrites `bytes` with zeros in a way the optimiser may not remove.
-    static func secureZero(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            explicit_bzero(base, raw.count)
-        }
-    }
+    static func secureZero(_ bytes: inout [UInt8]) { SecureMemory.zero(&bytes) }
 }
 
 extension FixedBytes {

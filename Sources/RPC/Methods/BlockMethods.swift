@@ -6,7 +6,7 @@ extension RPCBackend {
     func blockJSON(_ h: SealedHeader, full: Bool) -> JSON {
         guard let block = chain.block(hash: h.hash) else { return .null }
         return Format.block(block, hash: h.hash, totalDifficulty: chain.totalDifficulty(hash: h.hash), fullTransactions: full,
-                            fullExtraData: limits.fullExtraData, sender: { (try? $0.recoverSenderUnchecked()) ?? .zero })
+                            fullExtraData: limits.fullExtraData)
     }
 
     func registerBlocks(_ m: inout [String: MethodHandler]) {
