@@ -78,11 +78,14 @@ public struct BlockBuilder: Sendable {
             } catch {
                 switch error {
                 case .nonceTooHigh, .gasLimitReached: break
+                // The store failed, not the transaction: abandon the block and keep the pool.
+                case .state(let e): throw .state(e)
                 default: invalid.append(tx.hash)
                 }
                 order.dropSender()
             }
         }
+        if let failure = ancestors.failure { throw .corrupt("BLOCKHASH: \(failure)") }
         if !invalid.isEmpty { pool.remove(invalid) }
         header.gasUsed = used
         header.logsBloom = bloom
@@ -94,7 +97,7 @@ public struct BlockBuilder: Sendable {
         let (block, result) = try chain.commitProduced(header, transactions: included, executed: executed) {
             (h: Header) throws -> Header in try engine.seal(h, with: key)
         }
-        pool.update(with: result)
+        // The pool follows the head through `Blockchain.onHeadChange` (it has already dropped these).
         return (block, result)
     }
 }

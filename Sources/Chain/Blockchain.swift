@@ -44,12 +44,15 @@ public struct ImportResult: Sendable {
 /// Fork choice is by total difficulty with go-ethereum's tie-breaks. Imports are
 /// serialized; reads use snapshots and run concurrently with them.
 public final class Blockchain: Sendable {
-    public let store: any KeyValueStore
+    /// The data directory's store: written only under `importLock`, by this type.
+    let store: any KeyValueStore
     public let config: ChainConfig
     public let engine: any ConsensusEngine
-    public let executor: BlockExecutor
+    let executor: BlockExecutor
     public let headers: ChainStore
-    public let state: StateStore
+    let stateStore: StateStore
+    /// Read-only view of the state (the write paths stay inside this type).
+    public var state: ChainState { ChainState(store: stateStore) }
     /// Unix time in seconds (future blocks are refused).
     private let clock: @Sendable () -> UInt64
     /// Fork choice: whether a block is one of ours (kept on equal weight and height).
@@ -69,7 +72,7 @@ public final class Blockchain: Sendable {
         self.clock = clock; self.preserve = preserve; self.coin = coin
         executor = BlockExecutor(config: config)
         headers = ChainStore(store: store, config: config)
-        state = StateStore(store: store)
+        stateStore = StateStore(store: store)
         let head: SealedHeader
         do {
             let snapshot = try store.snapshot()
@@ -127,7 +130,7 @@ public final class Blockchain: Sendable {
 
     /// The state after the canonical block `number` (the head's through the flat tables).
     public func stateReader(atBlock number: UInt64) throws(StateError) -> any StateReader {
-        try state.reader(atBlock: number)
+        try stateStore.reader(atBlock: number)
     }
 
     /// The state after block `hash`, canonical or on a side branch (through its trie).
@@ -296,6 +299,7 @@ public final class Blockchain: Sendable {
         let ancestors = AncestorHashes(parent: parent, reader: headers)
         let executed = try executor.execute(header: header, transactions: txs, author: author, state: StateDB(base: base),
                                             blockHashes: { ancestors.hash($0) })
+        if let failure = ancestors.failure { throw .corrupt("BLOCKHASH: \(failure)") }
         guard executed.gasUsed == header.gasUsed else { throw .gasUsedMismatch(header: header.gasUsed, computed: executed.gasUsed) }
         let receiptsRoot = executed.receiptsRoot
         guard receiptsRoot == header.receiptsRoot else { throw .receiptsRootMismatch(have: header.receiptsRoot, computed: receiptsRoot) }

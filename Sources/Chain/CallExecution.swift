@@ -47,6 +47,10 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case unsupportedFork(Fork)
     /// No gas limit up to the cap lets the message succeed; `last` is its outcome at the cap.
     case gasRequiredExceedsAllowance(UInt64, last: CallOutcome?)
+    /// The time limit passed before the simulation finished.
+    case timeout(Duration)
+    /// An ancestor's hash (BLOCKHASH) could not be read.
+    case ancestors(String)
 
     public var description: String {
         switch self {
@@ -55,6 +59,8 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .state(let e): "\(e)"
         case .unsupportedFork(let f): "fork \(f) is not supported by this EVM"
         case .gasRequiredExceedsAllowance(let cap, _): "gas required exceeds allowance (\(cap))"
+        case .timeout(let limit): "execution aborted (timeout = \(limit))"
+        case .ancestors(let why): "\(why)"
         }
     }
 }
@@ -62,28 +68,39 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
 extension Blockchain {
     /// Runs `request` on the state after block `hash` in a block environment like the next
     /// block's, writing nothing. Without fee fields the message pays nothing (base fee
-    /// treated as zero, as go-ethereum's `eth_call` does). `gasCap` bounds the gas.
-    public func call(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64) throws(CallError) -> CallOutcome {
+    /// treated as zero, as go-ethereum's `eth_call` does). `gasCap` bounds the gas and
+    /// `timeout` the wall-clock time, both enforced inside the interpreter loop.
+    public func call(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64,
+                     timeout: Duration? = nil) throws(CallError) -> CallOutcome {
         guard let header = self.header(hash: hash)?.header else { throw .unknownBlock }
         let gas = min(request.gas ?? min(gasCap, header.gasLimit), gasCap)
-        return try simulate(request, on: header, blockHash: hash, gas: gas)
+        let limit = TimeLimit(timeout)
+        return try simulate(request, on: header, blockHash: hash, gas: gas, limit: limit)
     }
 
     /// The least gas limit with which `request` succeeds (binary search; reverts and
     /// other failures at the highest allowed limit are reported with their outcome).
-    public func estimateGas(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64) throws(CallError) -> UInt64 {
+    /// `timeout` bounds the whole search, not each probe.
+    public func estimateGas(_ request: CallRequest, atHash hash: Hash32, gasCap: UInt64,
+                            timeout: Duration? = nil) throws(CallError) -> UInt64 {
         guard let header = self.header(hash: hash)?.header else { throw .unknownBlock }
+        let limit = TimeLimit(timeout)
         var hi = min(request.gas ?? header.gasLimit, gasCap)
-        let atCap = try simulate(request, on: header, blockHash: hash, gas: hi)
+        let atCap = try simulate(request, on: header, blockHash: hash, gas: hi, limit: limit)
         guard atCap.succeeded else { throw .gasRequiredExceedsAllowance(hi, last: atCap) }
         // Optimistic first probe: what it used plus the 63/64 reserve calls may need.
         var lo = max(atCap.gasUsed, 21_000) - 1
-        let guess = min(hi, (atCap.gasUsed + 2_300) * 64 / 63)
-        if guess < hi, (try? simulate(request, on: header, blockHash: hash, gas: guess))?.succeeded == true { hi = guess }
+        let (scaled, overflow) = (atCap.gasUsed / 63 + 37).multipliedReportingOverflow(by: 64)
+        let guess = overflow ? hi : min(hi, scaled)
+        do {
+            if guess < hi, try simulate(request, on: header, blockHash: hash, gas: guess, limit: limit).succeeded { hi = guess }
+        } catch {
+            if case .timeout = error { throw error }
+        }
         while lo + 1 < hi {
             let mid = lo + (hi - lo) / 2
             let ok: Bool
-            do { ok = try simulate(request, on: header, blockHash: hash, gas: mid).succeeded } catch {
+            do { ok = try simulate(request, on: header, blockHash: hash, gas: mid, limit: limit).succeeded } catch {
                 // Too little gas to be valid (intrinsic gas): move up.
                 guard case .invalid = error else { throw error }
                 ok = false
@@ -93,7 +110,8 @@ extension Blockchain {
         return hi
     }
 
-    private func simulate(_ request: CallRequest, on parent: Header, blockHash: Hash32, gas: UInt64) throws(CallError) -> CallOutcome {
+    private func simulate(_ request: CallRequest, on parent: Header, blockHash: Hash32, gas: UInt64,
+                          limit: TimeLimit) throws(CallError) -> CallOutcome {
         let reader: any StateReader
         do {
             guard let r = try stateReader(atHash: blockHash) else { throw CallError.unknownBlock }
@@ -111,11 +129,15 @@ extension Blockchain {
         next.baseFeePerGas = config.isLondon(next.number) ? HeaderRules.expectedBaseFee(parent: parent, config: config) : nil
         let fork = config.fork(atBlock: next.number, timestamp: next.timestamp)
         guard let processor = executor.checkOut(fork) else { throw .unsupportedFork(fork) }
-        defer { executor.checkIn(processor) }
+        processor.interpreter.deadline = limit.deadline
+        defer {
+            processor.interpreter.deadline = nil
+            executor.checkIn(processor)
+        }
         let author = (try? engine.author(of: parent)) ?? parent.beneficiary
-        var env = executor.environment(for: next, author: author, blockHashes: { [weak self] n in
-            self?.canonicalHeader(n)?.hash ?? .zero
-        })
+        guard let parentSealed = self.header(hash: blockHash) else { throw .unknownBlock }
+        let ancestors = AncestorHashes(parent: parentSealed, reader: headers)
+        var env = executor.environment(for: next, author: author, blockHashes: { ancestors.hash($0) })
         if !pricedByFields { env.baseFee = .zero }
         let tx: Transaction
         let value = request.value ?? .zero
@@ -137,11 +159,27 @@ extension Blockchain {
         let placeholder = Secp256k1.RecoverableSignature(r: .one, s: .one, recoveryID: 0)
         guard let signed = try? SignedTransaction(transaction: tx, signature: placeholder) else { throw .unknownBlock }
         let recovered = RecoveredTransaction(unchecked: signed, sender: from)
-        do {
-            let outcome = try processor.apply(recovered, to: state, in: env, gasAvailable: UInt64.max)
-            return CallOutcome(status: outcome.status, output: outcome.output, gasUsed: outcome.gasUsed)
-        } catch {
-            throw .invalid(error)
+        let outcome: TransactionOutcome
+        do { outcome = try processor.apply(recovered, to: state, in: env, gasAvailable: UInt64.max) } catch {
+            switch error {
+            case .interrupted: throw .timeout(limit.duration ?? .zero)
+            case .state(let e): throw .state(e)
+            default: throw .invalid(error)
+            }
         }
+        if let failure = ancestors.failure { throw .ancestors(failure) }
+        return CallOutcome(status: outcome.status, output: outcome.output, gasUsed: outcome.gasUsed)
+    }
+}
+
+/// A wall-clock budget for one simulation (or a whole gas estimate): the deadline
+/// the interpreter checks, fixed when the request starts.
+struct TimeLimit {
+    let duration: Duration?
+    let deadline: ContinuousClock.Instant?
+
+    init(_ duration: Duration?) {
+        self.duration = duration
+        deadline = duration.map { ContinuousClock.now + $0 }
     }
 }

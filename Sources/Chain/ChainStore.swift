@@ -11,12 +11,15 @@ import State
 /// atomically with its state. A header read back is trusted to hash to its key
 /// (it was verified before it was written).
 public struct ChainStore: HeaderReader {
-    public let store: any KeyValueStore
+    let store: any KeyValueStore
     public let config: ChainConfig
 
     public init(store: any KeyValueStore, config: ChainConfig) { self.store = store; self.config = config }
 
     public func header(hash: Hash32) -> SealedHeader? { try? Self.header(hash: hash, in: store.snapshot()) }
+
+    /// Like ``header(hash:)`` but a storage or decoding failure is thrown, not read as absence.
+    func readHeader(hash: Hash32) throws -> SealedHeader? { try Self.header(hash: hash, in: store.snapshot()) }
 
     // MARK: Reads inside any reader
 

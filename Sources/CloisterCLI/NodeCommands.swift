@@ -6,38 +6,107 @@ import Keystore
 import RPC
 import Node
 
-/// The JSON-RPC flags `dev` and `node` share.
+/// The JSON-RPC flags `dev` and `node` share. Where the two differ in a default
+/// (namespaces, CORS, `extraData`), the flag is optional and ``Role`` supplies it.
 struct RPCOptions: ParsableArguments {
+    /// Which command's defaults apply.
+    enum Role { case dev, node }
+
     @Option(name: .customLong("http-addr"), help: "Address the JSON-RPC server (HTTP and WebSocket) listens on.")
     var httpAddr = "127.0.0.1"
 
     @Option(name: .customLong("http-port"), help: "Port of the JSON-RPC server (HTTP and WebSocket).")
     var httpPort = 8545
 
+    @Option(name: .customLong("http-api"),
+            help: "Namespaces served over HTTP, comma-separated (eth,net,web3,txpool,clique,admin,conf,dev). Default: eth,net,web3 on node; all on dev.")
+    var httpAPI: String?
+
+    @Option(name: .customLong("ws-api"), help: "Namespaces served over WebSocket (same names and defaults as --http-api).")
+    var wsAPI: String?
+
+    @Option(name: .customLong("http-vhosts"),
+            help: "Host names accepted in the Host header, comma-separated; * for any. IP addresses are always accepted.")
+    var vhosts = "localhost"
+
+    @Option(name: .customLong("ws-origins"),
+            help: "Origins that may open a WebSocket, comma-separated (scheme://host:port, any part optional; * for any). Default: pages on localhost, 127.0.0.1 and [::1].")
+    var wsOrigins: String?
+
     @Option(name: .customLong("http-corsdomain"), parsing: .singleValue,
-            help: "Origin allowed to call from a browser (repeatable; * for any).")
+            help: "Origins browsers may read HTTP answers from (comma-separated or repeated; * for any). Default: none on node; localhost pages on dev.")
     var corsDomains: [String] = []
 
-    @Option(name: .customLong("rpc-gascap"), help: "Most gas eth_call and eth_estimateGas may use.")
+    @Option(name: .customLong("rpc-gascap"), help: "Most gas eth_call and eth_estimateGas may use (0: no cap).")
     var gasCap: UInt64 = 50_000_000
 
-    @Flag(name: .customLong("rpc-full-extradata"),
-          help: "Show blocks' whole extraData (Clique seal and signers) instead of the 32-byte vanity web3.py accepts by default.")
+    @Option(name: .customLong("rpc-evmtimeout"), help: "Time limit of one eth_call or eth_estimateGas, e.g. 5s, 500ms (0: none).")
+    var evmTimeout = "5s"
+
+    @Option(name: .customLong("rpc-batch-request-limit"), help: "Requests one JSON-RPC batch may hold.")
+    var batchRequestLimit = 1_000
+
+    @Option(name: .customLong("rpc-batch-response-max-size"), help: "Bytes of answers one batch may produce.")
+    var batchResponseMaxSize = 25_000_000
+
+    @Option(name: .customLong("rpc-max-connections"), help: "Open JSON-RPC connections (HTTP and WebSocket) at most.")
+    var maxConnections = 1_000
+
+    @Option(name: .customLong("rpc-extradata"),
+            help: "Blocks' extraData over JSON-RPC: full (vanity, signers and seal, as geth) or vanity (32 bytes, for web3.py without its PoA middleware). Default: full on node, vanity on dev.")
+    var extraData: ExtraDataView?
+
+    @Flag(name: .customLong("rpc-full-extradata"), help: "Same as --rpc-extradata full.")
     var fullExtraData = false
 
-    var configuration: RPCServerConfiguration {
+    enum ExtraDataView: String, ExpressibleByArgument { case full, vanity }
+
+    func configuration(for role: Role) throws -> RPCServerConfiguration {
         var c = RPCServerConfiguration()
         c.host = httpAddr
         c.port = httpPort
-        c.corsOrigins = corsDomains
+        let fallback = role == .dev ? RPCNamespace.devDefault : RPCNamespace.nodeDefault
+        do {
+            c.httpNamespaces = try httpAPI.map(RPCNamespace.parseList) ?? fallback
+            c.webSocketNamespaces = try wsAPI.map(RPCNamespace.parseList) ?? fallback
+        } catch { throw CLIError("--http-api/--ws-api: \(error.message)") }
+        let cors = corsDomains.flatMap { Self.list($0) }.map(OriginRule.init(parsing:))
+        c.access = AccessPolicy(virtualHosts: Self.list(vhosts),
+                                webSocketOrigins: wsOrigins.map { Self.list($0).map(OriginRule.init(parsing:)) } ?? OriginRule.local,
+                                corsOrigins: corsDomains.isEmpty && role == .dev ? OriginRule.local : cors)
+        guard maxConnections > 0 else { throw CLIError("--rpc-max-connections must be at least 1") }
+        c.maxConnections = maxConnections
         return c
     }
 
-    var limits: RPCLimits {
+    func limits(for role: Role) throws -> RPCLimits {
         var l = RPCLimits()
         l.gasCap = gasCap
-        l.fullExtraData = fullExtraData
+        guard let timeout = Self.duration(evmTimeout) else { throw CLIError("--rpc-evmtimeout: not a duration: \(evmTimeout) (e.g. 5s, 500ms)") }
+        l.evmTimeout = timeout
+        guard batchRequestLimit > 0, batchResponseMaxSize > 0 else { throw CLIError("batch limits must be positive") }
+        l.batchRequestLimit = batchRequestLimit
+        l.batchResponseMaxBytes = batchResponseMaxSize
+        l.fullExtraData = fullExtraData || (extraData ?? (role == .node ? .full : .vanity)) == .full
+        l.workerThreads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         return l
+    }
+
+    /// Items of a comma-separated list, trimmed, empty ones dropped.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// `5s`, `500ms`, `1m`, or a plain number of seconds; `0` is no limit (a very long one).
+    static func duration(_ text: String) -> Duration? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count)), v >= 0, v.isFinite else { return nil }
+            return v == 0 ? .seconds(365 * 24 * 3600) : .milliseconds(Int64(min(v * scale * 1000, 1e15)))
+        }
+        guard let v = Double(t), v >= 0, v.isFinite else { return nil }
+        return v == 0 ? .seconds(365 * 24 * 3600) : .milliseconds(Int64(min(v * 1000, 1e15)))
     }
 }
 
@@ -58,7 +127,11 @@ struct DevCommand: AsyncParsableCommand {
         "\(DevChain.mnemonic)" (m/44'/60'/0'/0/i): their keys are public, for development only. \
         Account 0 seals the blocks. With --period 0 (the default) a block is sealed as soon as a \
         transaction is pending; no empty blocks are made. Without --datadir the chain lives in a \
-        fresh temporary directory that is removed on exit.
+        fresh temporary directory that is removed on exit. \
+        It serves every namespace, eth_sendTransaction with the unlocked test accounts included, \
+        so it is for local use only: keep --http-addr on 127.0.0.1. Browser pages from localhost, \
+        127.0.0.1 and [::1] (any port) may call it; pages from elsewhere cannot (415 for non-JSON \
+        posts, no CORS for their origin, 403 for their WebSocket origin or Host).
         """
     )
 
@@ -84,7 +157,7 @@ struct DevCommand: AsyncParsableCommand {
         defer { if temporary { try? FileManager.default.removeItem(atPath: dir) } }
         printAccounts(keys)
         var config = NodeConfiguration(dataDirectory: dir, genesis: DevChain.genesis(accounts: keys.map(\.address), period: period),
-                                       sealingKey: keys[0], rpc: rpc.configuration, rpcLimits: rpc.limits)
+                                       sealingKey: keys[0], rpc: try rpc.configuration(for: .dev), rpcLimits: try rpc.limits(for: .dev))
         config.unlockedAccounts = keys
         config.pool.globalSlots = 100_000
         config.pool.globalQueue = 20_000
@@ -157,7 +230,7 @@ struct NodeCommand: AsyncParsableCommand {
             } catch let e as CLIError { throw e } catch { throw CLIError("unlocking \(address): \(error)") }
         }
         let config = NodeConfiguration(dataDirectory: datadir, genesis: genesisBytes, sealingKey: key,
-                                       rpc: rpc.configuration, rpcLimits: rpc.limits)
+                                       rpc: try rpc.configuration(for: .node), rpcLimits: try rpc.limits(for: .node))
         let node: ChainNode
         do { node = try ChainNode(config, logger: logger) } catch { throw CLIError("\(error)") }
         try await node.run()

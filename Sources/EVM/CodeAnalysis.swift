@@ -29,6 +29,9 @@ public final class AnalyzedCode: Sendable {
         jumpdests = bits
     }
 
+    /// Bytes this analysis keeps alive (padded code and bitmap).
+    var retainedBytes: Int { padded.count + jumpdests.count * 8 }
+
     /// Whether `destination` is a valid jump target.
     @inline(__always)
     func isJumpdest(_ destination: Int) -> Bool {

@@ -133,9 +133,16 @@ public enum StatusCode: Sendable, Equatable {
     case precompileFailure
     /// The host could not read or write state (the block must be abandoned).
     case internalError
+    /// Execution passed the interpreter's ``Interpreter/deadline`` (simulations only):
+    /// the whole message is abandoned, as with ``internalError``.
+    case interrupted
 
     /// Everything but success and revert consumes all the frame's gas.
     public var consumesAllGas: Bool { self != .success && self != .revert }
+
+    /// Whether the status ends the whole message at once rather than just its frame
+    /// (a state failure or a passed deadline): callers propagate it unchanged.
+    public var abortsMessage: Bool { self == .internalError || self == .interrupted }
 }
 
 /// The result of a frame.

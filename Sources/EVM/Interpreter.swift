@@ -7,12 +7,28 @@ import ChainTypes
 /// nested calls go through ``Host/call(_:)``, which runs them on this same
 /// interpreter. Stacks (1024 slots) and memories are pooled per call depth and
 /// reused, so the loop allocates nothing per instruction. Analysed code is
-/// cached by code hash. Not thread-safe: one interpreter per executing thread.
+/// cached by code hash in a least-recently-used cache bounded in bytes, so code
+/// created inside free simulations cannot grow memory without limit. A
+/// ``deadline`` bounds wall-clock time: it is checked at every frame start and
+/// every 1,024 jumps. Not thread-safe: one interpreter per executing thread.
 public final class Interpreter {
     public let rules: ForkRules
     private var stacks: [UnsafeMutablePointer<UInt256>] = []
     private var memories: [Memory] = []
-    private var analysisCache: [Hash32: AnalyzedCode] = [:]
+    private var analysisCache = AnalysisCache(byteLimit: Interpreter.analysisCacheBytes)
+    /// Jumps left before the clock is read again (when a deadline is set).
+    private var jumpsBeforeClockCheck = 0
+
+    /// Bytes of analysed code one interpreter keeps (code, padding and jump bitmap).
+    public static let analysisCacheBytes = 32 * 1024 * 1024
+    /// Jumps between two readings of the clock when a ``deadline`` is set.
+    static let jumpsPerClockCheck = 1024
+
+    /// When set, execution stops with ``StatusCode/interrupted`` once the clock passes
+    /// it (`eth_call`'s `--rpc-evmtimeout`); nil (block execution) never interrupts.
+    public var deadline: ContinuousClock.Instant? {
+        didSet { jumpsBeforeClockCheck = 0 }
+    }
 
     /// Stack slots per frame (Yellow Paper: 1024).
     public static let stackLimit = 1024
@@ -28,15 +44,32 @@ public final class Interpreter {
 
     /// The analysis of `code`, cached under `hash` when one is given.
     public func analyze(_ code: [UInt8], hash: Hash32?) -> AnalyzedCode {
-        if let hash, let cached = analysisCache[hash] { return cached }
+        if let hash, let cached = analysisCache.get(hash) { return cached }
         let analyzed = AnalyzedCode(code)
-        if let hash { analysisCache[hash] = analyzed }
+        if let hash { analysisCache.put(hash, analyzed) }
         return analyzed
+    }
+
+    /// Bytes held by the analysis cache (for tests and metrics).
+    public var analysisCacheSize: Int { analysisCache.bytes }
+
+    /// Whether the ``deadline`` has passed; reads the clock only every
+    /// ``jumpsPerClockCheck`` calls so loops pay one decrement per jump.
+    @inline(__always)
+    func pastDeadline() -> Bool {
+        guard let deadline else { return false }
+        if jumpsBeforeClockCheck > 0 { jumpsBeforeClockCheck -= 1; return false }
+        jumpsBeforeClockCheck = Interpreter.jumpsPerClockCheck
+        return ContinuousClock.now >= deadline
     }
 
     /// Runs one frame of `code` for `message`.
     public func execute(_ message: Message, code: AnalyzedCode, host: any Host) -> ExecutionResult {
         let depth = message.depth
+        if deadline != nil {
+            jumpsBeforeClockCheck = 0
+            if pastDeadline() { return ExecutionResult(status: .interrupted, gasLeft: 0) }
+        }
         while stacks.count <= depth {
             stacks.append(UnsafeMutablePointer<UInt256>.allocate(capacity: Interpreter.stackLimit))
             memories.append(Memory())
@@ -291,12 +324,14 @@ extension Interpreter {
                 case 0x56:
                     let dest = f.pop()
                     guard let d = dest.int, f.code.isJumpdest(d) else { return .badJumpDestination }
+                    if pastDeadline() { return .interrupted }
                     pc = d
                     continue
                 case 0x57:
                     let dest = f.pop(), condition = f.pop()
                     if !condition.isZero {
                         guard let d = dest.int, f.code.isJumpdest(d) else { return .badJumpDestination }
+                        if pastDeadline() { return .interrupted }
                         pc = d
                         continue
                     }

@@ -19,6 +19,8 @@ public enum ExecutionError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidTransaction(TransactionError)
     /// Reading or writing state failed: the block must be abandoned.
     case state(StateError)
+    /// The interpreter's deadline passed (simulations with a time limit only).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum ExecutionError: Error, Sendable, Equatable, CustomStringConvertible 
         case .gasLimitReached(let needed, let available): "gas limit reached: needed \(needed), available \(available)"
         case .invalidTransaction(let e): "\(e)"
         case .state(let e): "\(e)"
+        case .interrupted: "execution aborted (time limit reached)"
         }
     }
 }

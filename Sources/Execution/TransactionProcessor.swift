@@ -120,6 +120,7 @@ public struct TransactionProcessor {
             result = host.call(Message(kind: .create, gas: gas, sender: sender, input: t.data, value: t.value))
         }
         if let failure = host.failure { throw .state(failure) }
+        if result.status == .interrupted { throw .interrupted }
 
         // Refund and fees.
         var gasLeft = UInt64(max(result.gasLeft, 0))

@@ -69,9 +69,18 @@ public final class ChainNode: Sendable {
         guard let engine = chain.engine as? Clique else { throw NodeError("the chain's engine is not Clique") }
         clique = engine
         pool = TransactionPool(chain: chain, config: configuration.pool)
+        var status = NodeStatus()
+        if let key = configuration.sealingKey {
+            let chain = self.chain, clique = self.clique, address = key.address
+            status.sealing = {
+                let head = chain.head
+                let signers = (try? clique.snapshot(number: head.header.number, hash: head.hash, reader: chain.headers))?.signers
+                return signers?.contains(address) ?? false
+            }
+        }
         backend = RPCBackend(chain: chain, pool: pool, clique: clique, limits: configuration.rpcLimits,
-                             clientVersion: "Cloister/v\(NodeVersion.string)/linux-x86_64/swift6.3",
-                             unlocked: configuration.unlockedAccounts)
+                             clientVersion: NodeVersion.clientVersion,
+                             unlocked: configuration.unlockedAccounts, status: status)
         if let key = configuration.sealingKey {
             let signers = (try? clique.snapshot(number: chain.head.header.number, hash: chain.head.hash, reader: chain.headers))?.signers ?? []
             if !signers.contains(key.address) {
@@ -97,8 +106,7 @@ public final class ChainNode: Sendable {
         let head = chain.head
         logger.info("Chain loaded", metadata: ["number": "\(head.header.number)", "hash": "\(head.hash)",
                                                "chainId": "\(chain.config.chainID)"])
-        let app = RPCServer.application(handler: backend.handler(), backend: backend, configuration: configuration.rpc,
-                                        logger: logger)
+        let app = RPCServer.application(backend: backend, configuration: configuration.rpc, logger: logger)
         var services: [any Service] = [app]
         if let key = configuration.sealingKey {
             let logger = self.logger
@@ -113,8 +121,13 @@ public final class ChainNode: Sendable {
             logger.info("Sealing as authority", metadata: ["address": "\(key.address)",
                                                            "period": "\(chain.config.clique?.period ?? 0)"])
         }
-        logger.info("JSON-RPC listening", metadata: ["http": "http://\(configuration.rpc.host):\(configuration.rpc.port)",
-                                                     "ws": "ws://\(configuration.rpc.host):\(configuration.rpc.port)"])
+        let rpc = configuration.rpc
+        logger.info("JSON-RPC listening", metadata: [
+            "http": "http://\(rpc.host):\(rpc.port)", "ws": "ws://\(rpc.host):\(rpc.port)",
+            "http-api": "\(rpc.httpNamespaces.sorted().map(\.rawValue).joined(separator: ","))",
+            "ws-api": "\(rpc.webSocketNamespaces.sorted().map(\.rawValue).joined(separator: ","))",
+            "vhosts": "\(rpc.access.virtualHosts.joined(separator: ","))",
+        ])
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -139,4 +152,45 @@ struct ProducerService: Service {
 /// The version string nodes report (`web3_clientVersion`).
 public enum NodeVersion {
     public static let string = "0.1.0-dev"
+
+    /// go-ethereum's layout, `Name/vVERSION/OS-ARCH/LANGUAGE`, with the platform this
+    /// binary was built for (e.g. `Cloister/v0.1.0-dev/linux-amd64/swift6.3`).
+    public static var clientVersion: String { "Cloister/v\(string)/\(os)-\(arch)/\(language)" }
+
+    static var os: String {
+        #if os(Linux)
+        "linux"
+        #elseif os(macOS)
+        "darwin"
+        #elseif os(Windows)
+        "windows"
+        #else
+        "unknown"
+        #endif
+    }
+
+    /// Architecture names as Go spells them (what operators compare across clients).
+    static var arch: String {
+        #if arch(x86_64)
+        "amd64"
+        #elseif arch(arm64)
+        "arm64"
+        #elseif arch(i386)
+        "386"
+        #else
+        "unknown"
+        #endif
+    }
+
+    static var language: String {
+        #if compiler(>=6.3)
+        "swift6.3"
+        #elseif compiler(>=6.2)
+        "swift6.2"
+        #elseif compiler(>=6.1)
+        "swift6.1"
+        #else
+        "swift6"
+        #endif
+    }
 }

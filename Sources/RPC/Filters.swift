@@ -21,18 +21,28 @@ final class FilterRegistry: Sendable {
 
     static let timeout: Duration = .seconds(300)
     static let maxPending = 10_000
+    /// Filters installed at most (all clients together).
+    let limit: Int
     private let state = Mutex<(next: UInt64, filters: [UInt64: Filter])>((1, [:]))
 
-    func install(_ kind: Kind) -> String {
-        state.withLock { s in
+    init(limit: Int) { self.limit = limit }
+
+    func install(_ kind: Kind) throws(RPCError) -> String {
+        try state.withLock { (s: inout (next: UInt64, filters: [UInt64: Filter])) throws(RPCError) -> String in
             let now = ContinuousClock.now
             s.filters = s.filters.filter { now - $0.value.lastPolled < Self.timeout }
-            let id = s.next
-            s.next += 1
+            guard s.filters.count < limit else {
+                throw RPCError.limitExceeded("too many filters installed (limit \(limit)); uninstall some or wait for idle ones to expire")
+            }
+            // Ids are unpredictable so one client cannot poll or remove another's filter.
+            let id = s.next &* 0x9E3779B97F4A7C15 ^ UInt64.random(in: 0..<UInt64.max)
+            s.next &+= 1
             s.filters[id] = Filter(kind: kind, lastPolled: now)
             return Quantity.string(id)
         }
     }
+
+    var count: Int { state.withLock { $0.filters.count } }
 
     func uninstall(_ id: String) -> Bool {
         guard let n = try? Quantity.parse64(id, field: "0") else { return false }

@@ -22,6 +22,8 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func internalError(_ reason: String) -> RPCError { RPCError(code: -32603, message: reason) }
     /// go-ethereum's generic server error (pool rejections, unknown blocks, …).
     public static func server(_ message: String) -> RPCError { RPCError(code: -32000, message: message) }
+    /// A batch whose answers passed the response size limit (go-ethereum's code and words).
+    public static let responseTooLarge = RPCError(code: -32003, message: "response too large")
     /// A result too large to return (log ranges).
     public static func limitExceeded(_ message: String) -> RPCError { RPCError(code: -32005, message: message) }
     /// `execution reverted` with the revert data, so clients decode the reason.

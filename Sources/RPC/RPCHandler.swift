@@ -21,10 +21,16 @@ typealias MethodHandler = @Sendable (Params, CallContext) async throws -> JSON
 /// for bad input: every malformed request gets its error response. Thread-safe.
 public final class RPCHandler: Sendable {
     private let methods: [String: MethodHandler]
-    /// Requests in one batch at most (go-ethereum's default).
-    public static let batchLimit = 1000
+    /// Requests in one batch at most.
+    let batchRequestLimit: Int
+    /// Bytes of answers one batch may produce; the rest get ``RPCError/responseTooLarge``.
+    let batchResponseMaxBytes: Int
 
-    init(methods: [String: MethodHandler]) { self.methods = methods }
+    init(methods: [String: MethodHandler], batchRequestLimit: Int = 1_000, batchResponseMaxBytes: Int = 25_000_000) {
+        self.methods = methods
+        self.batchRequestLimit = batchRequestLimit
+        self.batchResponseMaxBytes = batchResponseMaxBytes
+    }
 
     /// The names of the registered methods.
     public var methodNames: [String] { methods.keys.sorted() }
@@ -39,13 +45,22 @@ public final class RPCHandler: Sendable {
         switch request {
         case .array(let calls):
             guard !calls.isEmpty else { return Self.response(id: .null, error: .invalidRequest("empty batch")).serialized }
-            guard calls.count <= Self.batchLimit else {
-                return Self.response(id: .null, error: RPCError(code: -32600, message: "batch too large")).serialized
+            guard calls.count <= batchRequestLimit else {
+                return Self.response(id: .null, error: RPCError(code: -32600,
+                    message: "batch too large: \(calls.count) requests, limit is \(batchRequestLimit)")).serialized
             }
             var out: [UInt8] = [0x5b]
             var first = true
             for call in calls {
-                guard let r = await handleOne(call, context: context) else { continue }
+                let r: JSON?
+                if out.count > batchResponseMaxBytes {
+                    // Past the byte limit: nothing more runs; requests with an id say why.
+                    guard case .object = call, let id = call["id"] else { continue }
+                    r = Self.response(id: id, error: .responseTooLarge)
+                } else {
+                    r = await handleOne(call, context: context)
+                }
+                guard let r else { continue }
                 if !first { out.append(0x2c) }
                 first = false
                 r.write(to: &out)

@@ -19,10 +19,20 @@ final class SubscriptionHub: Sendable {
     }
 
     private let state = Mutex<(next: UInt64, subs: [UInt64: Subscription])>((1, [:]))
+    let perConnection: Int
+    let total: Int
+
+    init(perConnection: Int, total: Int) { self.perConnection = perConnection; self.total = total }
 
     func subscribe(_ kind: Kind, context: CallContext) throws(RPCError) -> String {
         guard let notify = context.notify else { throw RPCError(code: -32601, message: "notifications not supported") }
-        return state.withLock { s in
+        return try state.withLock { (s: inout (next: UInt64, subs: [UInt64: Subscription])) throws(RPCError) -> String in
+            guard s.subs.count < total else {
+                throw RPCError.limitExceeded("too many subscriptions on this node (limit \(total))")
+            }
+            guard s.subs.values.lazy.filter({ $0.connection == context.connection }).count < perConnection else {
+                throw RPCError.limitExceeded("too many subscriptions on this connection (limit \(perConnection))")
+            }
             // Ids are random-looking so a client cannot guess another connection's.
             let id = s.next &* 0x9E3779B97F4A7C15 ^ UInt64.random(in: 0..<UInt64.max)
             s.next += 1
@@ -68,10 +78,15 @@ final class SubscriptionHub: Sendable {
         }
     }
 
-    func pendingTransactions(_ hashes: [Hash32]) {
+    /// `newPendingTransactions`: hashes, or whole transactions for subscriptions made with `full`.
+    func pendingTransactions(_ txs: [RecoveredTransaction]) {
         for (id, sub) in snapshot {
-            guard case .newPendingTransactions = sub.kind else { continue }
-            for h in hashes { sub.notify(Self.notification(id, Format.hash(h))) }
+            guard case .newPendingTransactions(let full) = sub.kind else { continue }
+            for tx in txs {
+                let item = full ? Format.transaction(tx.signed, sender: tx.sender, position: nil, effectivePrice: nil)
+                                : Format.hash(tx.hash)
+                sub.notify(Self.notification(id, item))
+            }
         }
     }
 

@@ -10,9 +10,11 @@ import Synchronization
 /// sender's and a balance covering gas × fee cap + value. Per sender, transactions
 /// with consecutive nonces from the state nonce are *pending* (executable), the rest
 /// *queued*. A transaction with the nonce of one held replaces it only when both its
-/// fee cap and tip are higher by ``PoolConfig/priceBump`` percent. When full, the
-/// cheapest transaction at the tail of some sender's sequence is evicted, or the
-/// newcomer is refused if it is the cheapest. Thread-safe.
+/// fee cap and tip are higher by ``PoolConfig/priceBump`` percent. Capacity is
+/// counted in 32-KiB slots as go-ethereum counts it (``PoolConfig/slotSize``), so the
+/// memory held is bounded whatever the transactions' sizes. When the executable
+/// slots are full, the cheapest transactions at the tails of other senders'
+/// sequences are evicted, or the newcomer is refused if it is no better. Thread-safe.
 public final class TransactionPool: Sendable {
     public let config: PoolConfig
     public let chain: Blockchain
@@ -25,11 +27,48 @@ public final class TransactionPool: Sendable {
         var accounts: [Address: [UInt64: RecoveredTransaction]] = [:]
         /// Each sender's nonce in the head state, as last read.
         var stateNonces: [Address: UInt64] = [:]
+        /// 32-KiB slots each held transaction takes, and their sum.
+        var slotsByHash: [Hash32: Int] = [:]
+        var totalSlots = 0
+
+        /// Holds `tx` (at its sender and nonce, replacing nothing: callers remove first).
+        mutating func insert(_ tx: RecoveredTransaction, slots: Int) {
+            accounts[tx.sender, default: [:]][tx.transaction.nonce] = tx
+            byHash[tx.hash] = tx
+            slotsByHash[tx.hash] = slots
+            totalSlots += slots
+        }
+
+        /// Stops holding the transaction with this hash; returns it if it was held.
+        @discardableResult
+        mutating func remove(_ hash: Hash32) -> RecoveredTransaction? {
+            guard let tx = byHash.removeValue(forKey: hash) else { return nil }
+            totalSlots -= slotsByHash.removeValue(forKey: hash) ?? 0
+            accounts[tx.sender]?.removeValue(forKey: tx.transaction.nonce)
+            if accounts[tx.sender]?.isEmpty == true { accounts[tx.sender] = nil; stateNonces[tx.sender] = nil }
+            return tx
+        }
+
+        /// Drops the sender's transactions with nonces below `nonce` (already included).
+        mutating func dropStale(_ sender: Address, below nonce: UInt64) {
+            guard let queue = accounts[sender] else { return }
+            for (n, tx) in queue where n < nonce { remove(tx.hash) }
+        }
     }
 
+    /// Slots a transaction takes: its network encoding in 32-KiB units, rounded up
+    /// (go-ethereum's `numSlots`), so a 128-KiB transaction counts as four transfers.
+    static func slots(_ tx: SignedTransaction) -> Int {
+        (tx.networkEncoding.count + PoolConfig.slotSize - 1) / PoolConfig.slotSize
+    }
+
+    /// A pool that follows `chain`: every head change — a block this node sealed, one
+    /// imported from elsewhere, or a reorg — drops what became canonical and takes back
+    /// what a reorg removed (``update(with:)``).
     public init(chain: Blockchain, config: PoolConfig = PoolConfig()) {
         self.chain = chain
         self.config = config
+        chain.onHeadChange { [weak self] result in self?.update(with: result) }
     }
 
     /// Calls `handler` with every batch of newly accepted transactions (new-pending
@@ -86,32 +125,33 @@ public final class TransactionPool: Sendable {
         let balance = account?.balance ?? .zero
         guard !o1, !o2, balance >= cost else { throw .insufficientFunds(balance: balance, cost: (o1 || o2) ? .max : cost) }
 
+        let slots = Self.slots(tx)
         try state.withLock { (s: inout PoolState) throws(PoolError) in
             s.stateNonces[sender] = stateNonce
-            var queue = s.accounts[sender, default: [:]]
             // Drop what the head already included.
-            for n in queue.keys where n < stateNonce { if let old = queue.removeValue(forKey: n) { s.byHash[old.hash] = nil } }
-            if let old = queue[t.nonce] {
+            s.dropStale(sender, below: stateNonce)
+            s.stateNonces[sender] = stateNonce
+            if let old = s.accounts[sender]?[t.nonce] {
                 guard Self.outbids(t, old.transaction, bump: config.priceBump) else { throw .replacementUnderpriced }
-                s.byHash[old.hash] = nil
-                queue[t.nonce] = recovered
-                s.accounts[sender] = queue
-                s.byHash[tx.hash] = recovered
+                s.remove(old.hash)
+                s.stateNonces[sender] = stateNonce
+                s.insert(recovered, slots: slots)
                 return
             }
+            let queue = s.accounts[sender, default: [:]]
             let pendingRun = Self.pendingCount(queue, from: stateNonce)
             let isPending = t.nonce == stateNonce + UInt64(pendingRun)
             if !isPending {
                 let queuedHere = queue.count - pendingRun
                 guard queuedHere < config.accountQueue else { throw .poolFull }
                 // (Counting is skipped while the whole pool is below the limit.)
-                guard s.byHash.count < config.globalQueue || Self.totalQueued(s) < config.globalQueue else { throw .poolFull }
-            } else if s.byHash.count >= config.globalSlots && Self.totalPending(s) >= config.globalSlots {
-                try Self.evictCheapest(&s, toFit: t, exceptSender: sender, config: config)
+                guard s.totalSlots + slots <= config.globalQueue || Self.queuedSlots(s) + slots <= config.globalQueue else {
+                    throw .poolFull
+                }
+            } else if s.totalSlots + slots > config.globalSlots && Self.pendingSlots(s) + slots > config.globalSlots {
+                try Self.evictCheapest(&s, toFit: t, slots: slots, exceptSender: sender, config: config)
             }
-            queue[t.nonce] = recovered
-            s.accounts[sender] = queue
-            s.byHash[tx.hash] = recovered
+            s.insert(recovered, slots: slots)
         }
         return recovered
     }
@@ -131,26 +171,46 @@ public final class TransactionPool: Sendable {
         return Int(n - nonce)
     }
 
+    /// Slots of the executable transactions (each sender's run from its state nonce).
+    static func pendingSlots(_ s: PoolState) -> Int {
+        var total = 0
+        for (sender, queue) in s.accounts {
+            var n = s.stateNonces[sender] ?? 0
+            while let tx = queue[n] { total += s.slotsByHash[tx.hash] ?? 0; n += 1 }
+        }
+        return total
+    }
+
+    static func queuedSlots(_ s: PoolState) -> Int { s.totalSlots - pendingSlots(s) }
+
     static func totalPending(_ s: PoolState) -> Int {
         s.accounts.reduce(0) { $0 + pendingCount($1.value, from: s.stateNonces[$1.key] ?? 0) }
     }
 
-    static func totalQueued(_ s: PoolState) -> Int { s.byHash.count - totalPending(s) }
-
-    /// Makes room for `tx` by dropping the cheapest transaction at the tail of another
-    /// sender's sequence; refuses `tx` when it is no better than that one.
-    private static func evictCheapest(_ s: inout PoolState, toFit tx: Transaction, exceptSender: Address,
+    /// Makes room for `tx` (`slots` slots) among the executable transactions by dropping
+    /// the cheapest transactions at the tails of other senders' sequences, each cheaper
+    /// than `tx`; refuses `tx`, evicting nothing, when that cannot free enough.
+    private static func evictCheapest(_ s: inout PoolState, toFit tx: Transaction, slots: Int, exceptSender: Address,
                                       config: PoolConfig) throws(PoolError) {
-        var victim: (sender: Address, nonce: UInt64, fee: UInt256)?
-        for (sender, queue) in s.accounts where sender != exceptSender {
-            guard queue.count > 0, let last = queue.keys.max(), let tail = queue[last] else { continue }
-            // Senders within their guaranteed slots are not evicted.
-            if pendingCount(queue, from: s.stateNonces[sender] ?? 0) <= config.accountSlots { continue }
-            let fee = tail.transaction.maxFeePerGas
-            if victim == nil || fee < victim!.fee { victim = (sender, last, fee) }
+        var trial = s
+        var pending = pendingSlots(trial)
+        while pending + slots > config.globalSlots {
+            var victim: (hash: Hash32, fee: UInt256)?
+            for (sender, queue) in trial.accounts where sender != exceptSender {
+                guard let last = queue.keys.max(), let tail = queue[last] else { continue }
+                // Senders within their guaranteed slots are not evicted.
+                if pendingCount(queue, from: trial.stateNonces[sender] ?? 0) <= config.accountSlots { continue }
+                let fee = tail.transaction.maxFeePerGas
+                if victim.map({ fee < $0.fee }) ?? true { victim = (tail.hash, fee) }
+            }
+            guard let v = victim, tx.maxFeePerGas > v.fee else {
+                throw .underpriced(tip: tx.maxPriorityFeePerGas, minimum: victim?.fee ?? .max)
+            }
+            let freed = trial.slotsByHash[v.hash] ?? 0
+            trial.remove(v.hash)
+            pending -= freed
         }
-        guard let v = victim, tx.maxFeePerGas > v.fee else { throw .underpriced(tip: tx.maxPriorityFeePerGas, minimum: victim?.fee ?? .max) }
-        if let dropped = s.accounts[v.sender]?.removeValue(forKey: v.nonce) { s.byHash[dropped.hash] = nil }
+        s = trial
     }
 
     // MARK: Reading
@@ -212,22 +272,12 @@ public final class TransactionPool: Sendable {
         let dropped = result.droppedTransactions
         let reader = try? chain.state.latest()
         state.withLock { s in
-            var senders = Set<Address>()
-            for tx in included {
-                if let held = s.byHash.removeValue(forKey: tx.hash) {
-                    s.accounts[held.sender]?.removeValue(forKey: held.transaction.nonce)
-                    senders.insert(held.sender)
-                }
-            }
-            // Senders of included transactions not held here may still have stale nonces held.
-            for (sender, _) in s.accounts { senders.insert(sender) }
-            for sender in senders {
+            for tx in included { s.remove(tx.hash) }
+            // Every sender held may have had nonces used by transactions not held here.
+            for sender in Array(s.accounts.keys) {
                 let nonce = (try? reader?.account(sender))??.nonce ?? 0
                 s.stateNonces[sender] = nonce
-                guard var queue = s.accounts[sender] else { continue }
-                for n in queue.keys where n < nonce { if let old = queue.removeValue(forKey: n) { s.byHash[old.hash] = nil } }
-                s.accounts[sender] = queue.isEmpty ? nil : queue
-                if queue.isEmpty { s.stateNonces[sender] = nil }
+                s.dropStale(sender, below: nonce)
             }
         }
         if !dropped.isEmpty { _ = add(dropped) }
@@ -235,12 +285,6 @@ public final class TransactionPool: Sendable {
 
     /// Removes transactions (e.g. ones the producer found invalid at the head).
     public func remove(_ hashes: [Hash32]) {
-        state.withLock { s in
-            for h in hashes {
-                guard let tx = s.byHash.removeValue(forKey: h) else { continue }
-                s.accounts[tx.sender]?.removeValue(forKey: tx.transaction.nonce)
-                if s.accounts[tx.sender]?.isEmpty == true { s.accounts[tx.sender] = nil }
-            }
-        }
+        state.withLock { s in for h in hashes { s.remove(h) } }
     }
 }

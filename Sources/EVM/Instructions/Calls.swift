@@ -50,7 +50,7 @@ extension Interpreter {
                               sender: m.recipient, input: input, value: .zero, codeAddress: target)
         }
         let result = f.host.call(message)
-        if result.status == .internalError { return .internalError }
+        if result.status.abortsMessage { return result.status }
         f.returnData = result.output
         if let outLength = outSize.int, outLength > 0 {
             let n = min(outLength, result.output.count)
@@ -86,7 +86,7 @@ extension Interpreter {
         let message = Message(kind: isCreate2 ? .create2 : .create, depth: m.depth + 1, gas: callGas,
                               sender: m.recipient, input: initcode, value: value, salt: salt)
         let result = f.host.call(message)
-        if result.status == .internalError { return .internalError }
+        if result.status.abortsMessage { return result.status }
         f.gas += result.gasLeft
         if result.status == .success {
             f.refund += result.gasRefund

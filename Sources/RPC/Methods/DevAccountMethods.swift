@@ -9,7 +9,7 @@ extension RPCBackend {
     func registerDevAccounts(_ m: inout [String: MethodHandler]) {
         let keys = unlocked
         m["eth_accounts"] = { _, _ in .array(keys.map { Format.address($0.address) }) }
-        m["eth_sendTransaction"] = { [self] p, _ in try sendTransaction(p) }
+        m["eth_sendTransaction"] = { [self] p, _ in try await offload { [self] () throws(RPCError) in try sendTransaction(p) } }
     }
 
     func sendTransaction(_ p: Params) throws(RPCError) -> JSON {
@@ -26,7 +26,7 @@ extension RPCBackend {
         if let g = request.gas {
             gas = g
         } else {
-            do { gas = try chain.estimateGas(request, atHash: head.hash, gasCap: limits.gasCap) } catch {
+            do { gas = try chain.estimateGas(request, atHash: head.hash, gasCap: limits.effectiveGasCap, timeout: limits.evmTimeout) } catch {
                 if case .gasRequiredExceedsAllowance(_, let last?) = error, last.status == .revert {
                     throw RPCError.reverted(last.output, reason: RevertReason.decode(last.output))
                 }

@@ -6,15 +6,16 @@ extension RPCBackend {
     func registerLogs(_ m: inout [String: MethodHandler]) {
         m["eth_getLogs"] = { [self] p, _ in
             try p.atMost(1)
-            return .array(try logs(try LogCriteria.parse(try p.require(0), field: "0")))
+            let c = try LogCriteria.parse(try p.require(0), field: "0")
+            return try await offload { [self] () throws(RPCError) in .array(try logs(c)) }
         }
         m["eth_newFilter"] = { [self] p, _ in
             try p.atMost(1)
             let c = try LogCriteria.parse(try p.require(0), field: "0")
-            return .string(filters.install(.logs(c)))
+            return .string(try filters.install(.logs(c)))
         }
-        m["eth_newBlockFilter"] = { [self] _, _ in .string(filters.install(.blocks)) }
-        m["eth_newPendingTransactionFilter"] = { [self] _, _ in .string(filters.install(.pendingTransactions)) }
+        m["eth_newBlockFilter"] = { [self] _, _ in .string(try filters.install(.blocks)) }
+        m["eth_newPendingTransactionFilter"] = { [self] _, _ in .string(try filters.install(.pendingTransactions)) }
         m["eth_uninstallFilter"] = { [self] p, _ in .bool(filters.uninstall(try p.string(0))) }
         m["eth_getFilterChanges"] = { [self] p, _ in
             guard let items = filters.poll(try p.string(0)) else { throw RPCError.server("filter not found") }
@@ -23,7 +24,7 @@ extension RPCBackend {
         m["eth_getFilterLogs"] = { [self] p, _ in
             guard let kind = filters.kind(try p.string(0)) else { throw RPCError.server("filter not found") }
             guard case .logs(let c) = kind else { throw RPCError.server("filter not found") }
-            return .array(try logs(c))
+            return try await offload { [self] () throws(RPCError) in .array(try logs(c)) }
         }
         m["eth_subscribe"] = { [self] p, context in
             let kind: SubscriptionHub.Kind
@@ -62,8 +63,10 @@ extension RPCBackend {
         let from = try number(c.fromBlock, default: head)
         let requestedTo = try number(c.toBlock, default: head)
         guard from <= requestedTo else { throw RPCError.invalidParams("0: invalid block range params (fromBlock > toBlock)") }
+        // `requestedTo - from` cannot overflow (from ≤ requestedTo); its successor can, so
+        // the message names the bounds rather than a count.
         guard requestedTo - from < limits.logBlockRange else {
-            throw RPCError.limitExceeded("exceed maximum block range: \(limits.logBlockRange) (asked \(requestedTo - from + 1) blocks)")
+            throw RPCError.limitExceeded("exceed maximum block range: \(limits.logBlockRange) (asked blocks \(from) to \(requestedTo))")
         }
         let to = min(requestedTo, head)
         if from > to { return [] }

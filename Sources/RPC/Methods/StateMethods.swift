@@ -21,15 +21,15 @@ extension RPCBackend {
         }
         m["eth_getCode"] = { [self] p, _ in try getCode(p) }
         m["eth_getStorageAt"] = { [self] p, _ in try getStorageAt(p) }
-        m["eth_getProof"] = { [self] p, _ in try getProof(p) }
+        m["eth_getProof"] = { [self] p, _ in try await offload { [self] () throws(RPCError) in try getProof(p) } }
         m["eth_gasPrice"] = { [self] _, _ in
             let base = HeaderRules.expectedBaseFee(parent: chain.head.header, config: chain.config)
             return Quantity.json((chain.config.isLondon(chain.head.header.number + 1) ? base : .zero) &+ suggestedTip())
         }
         m["eth_maxPriorityFeePerGas"] = { [self] _, _ in Quantity.json(suggestedTip()) }
-        m["eth_feeHistory"] = { [self] p, _ in try feeHistory(p) }
-        m["eth_call"] = { [self] p, _ in try call(p) }
-        m["eth_estimateGas"] = { [self] p, _ in try estimateGas(p) }
+        m["eth_feeHistory"] = { [self] p, _ in try await offload { [self] () throws(RPCError) in try feeHistory(p) } }
+        m["eth_call"] = { [self] p, _ in try await offload { [self] () throws(RPCError) in try call(p) } }
+        m["eth_estimateGas"] = { [self] p, _ in try await offload { [self] () throws(RPCError) in try estimateGas(p) } }
     }
 
     func getCode(_ p: Params) throws(RPCError) -> JSON {
@@ -54,6 +54,9 @@ extension RPCBackend {
         try p.atMost(3)
         let address = try p.address(0)
         guard case .array(let keys) = try p.require(1) else { throw RPCError.invalidParams("1: expected an array of storage keys") }
+        guard keys.count <= limits.proofKeys else {
+            throw RPCError.invalidParams("1: too many storage keys (\(keys.count); limit \(limits.proofKeys))")
+        }
         var slots: [UInt256] = []
         for (i, k) in keys.enumerated() { slots.append(try Self.slot(k, field: "1[\(i)]")) }
         let h = try header(try p.block(2))
@@ -79,7 +82,9 @@ extension RPCBackend {
         let request = try Self.callRequest(try p.require(0))
         let h = try header(try p.block(1))
         let outcome: CallOutcome
-        do { outcome = try chain.call(request, atHash: h.hash, gasCap: limits.gasCap) } catch { throw Self.rpcError(error) }
+        do { outcome = try chain.call(request, atHash: h.hash, gasCap: limits.effectiveGasCap, timeout: limits.evmTimeout) } catch {
+            throw Self.rpcError(error)
+        }
         if outcome.status == .revert { throw RPCError.reverted(outcome.output, reason: RevertReason.decode(outcome.output)) }
         if !outcome.succeeded { throw RPCError.server(Self.statusMessage(outcome.status)) }
         return Format.data(outcome.output)
@@ -89,7 +94,10 @@ extension RPCBackend {
         try p.atMost(2)
         let request = try Self.callRequest(try p.require(0))
         let h = try header(try p.block(1))
-        do { return Quantity.json(try chain.estimateGas(request, atHash: h.hash, gasCap: limits.gasCap)) } catch {
+        do {
+            return Quantity.json(try chain.estimateGas(request, atHash: h.hash, gasCap: limits.effectiveGasCap,
+                                                       timeout: limits.evmTimeout))
+        } catch {
             if case .gasRequiredExceedsAllowance(_, let last?) = error {
                 if last.status == .revert { throw RPCError.reverted(last.output, reason: RevertReason.decode(last.output)) }
                 if last.status != .outOfGas { throw RPCError.server(Self.statusMessage(last.status)) }
@@ -126,6 +134,7 @@ extension RPCBackend {
         case .createCollision: "contract address collision"
         case .precompileFailure: "precompiled contract failed"
         case .internalError: "internal error"
+        case .interrupted: "execution aborted (timeout)"
         case .success, .revert: "execution reverted"
         }
     }
@@ -137,6 +146,8 @@ extension RPCBackend {
         case .state(let s): .internalError("\(s)")
         case .unsupportedFork(let f): .server("fork \(f) is not supported by this EVM")
         case .gasRequiredExceedsAllowance(let cap, _): .server("gas required exceeds allowance (\(cap))")
+        case .timeout(let limit): .server("execution aborted (timeout = \(limit))")
+        case .ancestors(let why): .internalError(why)
         }
     }
 
@@ -209,6 +220,9 @@ extension RPCBackend {
         var percentiles: [Double] = []
         if let list = p.at(2) {
             guard case .array(let items) = list else { throw RPCError.invalidParams("2: expected an array of percentiles") }
+            guard items.count <= limits.feeHistoryPercentiles else {
+                throw RPCError.invalidParams("2: too many reward percentiles (\(items.count); limit \(limits.feeHistoryPercentiles))")
+            }
             for (i, item) in items.enumerated() {
                 guard case .number(let text) = item, let v = Double(text), v >= 0, v <= 100 else {
                     throw RPCError.invalidParams("2: invalid reward percentile \(i)")
