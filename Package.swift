@@ -211,7 +211,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCTests",
-            dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
+            dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -143,6 +143,7 @@ import TestSupport
         let id = String(decoding: blocks.serialized, as: UTF8.self)
         _ = try await f.result("eth_sendRawTransaction", "[\"\(Self.transfer(0))\"]")
         let sealed = try f.seal()
+        await f.backend.drainHeadEvents()
         let changes = try await f.result("eth_getFilterChanges", "[\(id)]")
         #expect(changes == .array([.string(sealed.hash.description)]))
         #expect(try await f.result("eth_getFilterChanges", "[\(id)]") == .array([]))
@@ -162,6 +163,7 @@ import TestSupport
         #expect(overHTTP["error"]?["code"] == .number("-32601"))
         _ = try await f.result("eth_sendRawTransaction", "[\"\(Self.transfer(0))\"]")
         try f.seal()
+        await f.backend.drainHeadEvents()
         let notes = inbox.all
         #expect(notes.count == 1)
         #expect(notes.first?["params"]?["subscription"] == .string(id))
@@ -169,6 +171,7 @@ import TestSupport
         f.backend.connectionClosed(7)
         _ = try await f.result("eth_sendRawTransaction", "[\"\(Self.transfer(1))\"]")
         try f.seal()
+        await f.backend.drainHeadEvents()
         #expect(inbox.all.count == 1)
     }
 

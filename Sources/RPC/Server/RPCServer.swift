@@ -32,7 +32,7 @@ public struct RPCServerConfiguration: Sendable {
 /// Guarantees: a request reaches a method only if its `Host` is allowed (403
 /// otherwise), an HTTP POST only with a JSON content type (415 otherwise, so a
 /// cross-site form posting `text/plain` executes nothing), and a WebSocket only if its
-/// `Origin` is allowed (403 otherwise). Every accepted request gets a JSON-RPC answer
+/// `Origin` is allowed (400 and closed otherwise). Every accepted request gets a JSON-RPC answer
 /// or, for bodies over the limit, HTTP 413 with a JSON-RPC error saying so; WebSocket
 /// connections carry requests and `eth_subscription` notifications, and their
 /// subscriptions end with them. At most ``RPCServerConfiguration/maxConnections``
@@ -42,8 +42,10 @@ public enum RPCServer {
     static let acceptedContentTypes: Set<String> = ["application/json", "application/json-rpc", "application/jsonrequest"]
 
     /// An application to run (`try await app.runService()` or inside a service group).
-    public static func application(backend: RPCBackend, configuration: RPCServerConfiguration,
-                                   logger: Logger) -> some ApplicationProtocol {
+    /// `onListening` receives the bound port once the server accepts connections (the
+    /// configured one, or the system's choice for port 0).
+    public static func application(backend: RPCBackend, configuration: RPCServerConfiguration, logger: Logger,
+                                   onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let httpHandler = backend.handler(namespaces: configuration.httpNamespaces)
         let wsHandler = backend.handler(namespaces: configuration.webSocketNamespaces)
         let router = Router()
@@ -78,7 +80,7 @@ public enum RPCServer {
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(configuration: wsConfig) { head, _, _ in
-                // A refused upgrade falls through to the router, whose AccessControl answers 403.
+                // Hummingbird answers a refused upgrade with 400 and closes the connection.
                 guard access.allowsWebSocket(origin: head.headerFields[.origin]) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     let connection = connections.add(1, ordering: .relaxed).newValue
@@ -107,6 +109,7 @@ public enum RPCServer {
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                                  availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
     }
@@ -125,21 +128,14 @@ public enum RPCServer {
     }
 }
 
-/// Refuses (403) requests whose `Host` is not an allowed virtual host, and WebSocket
-/// upgrades whose `Origin` is not allowed (the upgrade handler declined them and they
-/// reach the router as plain requests).
+/// Refuses (403) requests whose `Host` is not an allowed virtual host. (WebSocket
+/// upgrades never reach the router: the upgrade handler answers them, refusing a
+/// disallowed `Origin` with 400 before any frame is exchanged.)
 struct AccessControl<Context: RequestContext>: RouterMiddleware {
     let policy: AccessPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let isUpgrade = request.headers[.upgrade]?.lowercased() == "websocket"
-        if isUpgrade {
-            guard policy.allowsWebSocket(origin: request.headers[.origin]) else {
-                return Self.forbidden("origin not allowed")
-            }
-        } else if !policy.allowsHost(request.head.authority) {
-            return Self.forbidden("invalid host specified")
-        }
+        guard policy.allowsHost(request.head.authority) else { return Self.forbidden("invalid host specified") }
         return try await next(request, context)
     }
 
