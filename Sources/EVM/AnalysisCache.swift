@@ -1,4 +1,4 @@
-import Primitives
+package import Primitives
 
 /// Analysed code by code hash, least recently used first out, bounded by the bytes
 /// the analyses hold (padded code plus jump bitmap), so the code of any number of
@@ -7,7 +7,7 @@ import Primitives
 /// Guarantees: ``bytes`` never exceeds ``byteLimit`` after ``put(_:_:)`` returns (an
 /// analysis larger than the whole budget is simply not kept); `get` and `put` are
 /// O(1). Not thread-safe: owned by one ``Interpreter``.
-struct AnalysisCache {
+package struct AnalysisCache {
     /// One cached analysis in the recency list (indices into `nodes`; -1 is none).
     private struct Node {
         var hash: Hash32
@@ -17,28 +17,28 @@ struct AnalysisCache {
         var older: Int
     }
 
-    let byteLimit: Int
-    private(set) var bytes = 0
+    package let byteLimit: Int
+    package private(set) var bytes = 0
     private var index: [Hash32: Int] = [:]
     private var nodes: [Node] = []
     private var free: [Int] = []
     private var newest = -1
     private var oldest = -1
 
-    init(byteLimit: Int) { self.byteLimit = byteLimit }
+    package init(byteLimit: Int) { self.byteLimit = byteLimit }
 
-    var count: Int { index.count }
+    package var count: Int { index.count }
 
     /// What one analysis costs the budget.
-    static func cost(of code: AnalyzedCode) -> Int { code.retainedBytes + 64 }
+    package static func cost(of code: AnalyzedCode) -> Int { code.retainedBytes + 64 }
 
-    mutating func get(_ hash: Hash32) -> AnalyzedCode? {
+    package mutating func get(_ hash: Hash32) -> AnalyzedCode? {
         guard let i = index[hash] else { return nil }
         moveToFront(i)
         return nodes[i].code
     }
 
-    mutating func put(_ hash: Hash32, _ code: AnalyzedCode) {
+    package mutating func put(_ hash: Hash32, _ code: AnalyzedCode) {
         let cost = Self.cost(of: code)
         guard cost <= byteLimit else { return }
         if let i = index[hash] {

@@ -361,9 +361,15 @@ def test_oversized_body_is_413_with_json_rpc_error(http):
 def test_wrong_http_usage(node):
     response = requests.get(node.url, timeout=10)
     assert response.status_code in (200, 405), response.status_code
+    # A cross-site form or no-cors fetch can only send these content types: nothing runs.
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        response = requests.post(node.url, data=b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}',
+                                 headers={"Content-Type": content_type}, timeout=10)
+        assert response.status_code == 415, (content_type, response.status_code)
+    # DNS rebinding: a page on another name that resolves to this machine.
     response = requests.post(node.url, data=b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}',
-                             headers={"Content-Type": "text/plain"}, timeout=10)
-    assert response.status_code in (200, 415), response.status_code
+                             headers={"Content-Type": "application/json", "Host": "rebind.attacker.example"}, timeout=10)
+    assert response.status_code == 403, response.status_code
 
 
 def test_websocket_junk_frames(node):
@@ -384,6 +390,69 @@ def test_websocket_junk_frames(node):
             assert json.loads(await asyncio.wait_for(ws.recv(), 10)) == {"jsonrpc": "2.0", "id": 9, "result": "0x539"}
 
     asyncio.run(main())
+
+
+# Method parameters at the edges of their types: quantities around 2^64 and 2^256,
+# the widest block ranges, huge percentile lists and gas values. Every request must be
+# answered (a result, or an error with a known code) and the node must keep serving.
+EDGE_QUANTITIES = st.sampled_from([
+    "0x0", "0x1", "0x7fffffffffffffff", "0x8000000000000000", "0xffffffffffffffff", "0x10000000000000000",
+    "0x" + "f" * 64, "0x1" + "0" * 64,
+]) | st.integers(0, 2**256 - 1).map(hex)
+BLOCK_REFS = EDGE_QUANTITIES | st.sampled_from(["latest", "earliest", "pending", "safe", "finalized"])
+ADDRESSES = st.sampled_from([ADDRESS, "0x" + "00" * 20, "0x" + "ff" * 20])
+FILTERS = st.fixed_dictionaries({}, optional={
+    "fromBlock": BLOCK_REFS, "toBlock": BLOCK_REFS, "address": ADDRESSES | st.lists(ADDRESSES, max_size=3),
+    "topics": st.lists(st.none() | st.just(HASH) | st.lists(st.just(HASH), max_size=2), max_size=5),
+})
+CALLS = st.fixed_dictionaries({}, optional={
+    "from": ADDRESSES, "to": ADDRESSES, "gas": EDGE_QUANTITIES, "gasPrice": EDGE_QUANTITIES,
+    "maxFeePerGas": EDGE_QUANTITIES, "maxPriorityFeePerGas": EDGE_QUANTITIES, "value": EDGE_QUANTITIES,
+    "nonce": EDGE_QUANTITIES, "data": st.sampled_from(["0x", "0x6001600101", "0x60006000f3"]),
+})
+PERCENTILES = st.lists(st.integers(-5, 200) | st.floats(-1, 101, allow_nan=False), max_size=120)
+EDGE_PARAMS = st.one_of(
+    st.tuples(st.just("eth_getLogs"), st.tuples(FILTERS)),
+    st.tuples(st.just("eth_newFilter"), st.tuples(FILTERS)),
+    st.tuples(st.just("eth_feeHistory"), st.tuples(EDGE_QUANTITIES, BLOCK_REFS, PERCENTILES)),
+    st.tuples(st.just("eth_getBlockByNumber"), st.tuples(BLOCK_REFS, st.booleans())),
+    st.tuples(st.just("eth_getTransactionByBlockNumberAndIndex"), st.tuples(BLOCK_REFS, EDGE_QUANTITIES)),
+    st.tuples(st.just("eth_getBlockTransactionCountByNumber"), st.tuples(BLOCK_REFS)),
+    st.tuples(st.just("eth_getBalance"), st.tuples(ADDRESSES, BLOCK_REFS)),
+    st.tuples(st.just("eth_getStorageAt"), st.tuples(ADDRESSES, EDGE_QUANTITIES, BLOCK_REFS)),
+    st.tuples(st.just("eth_getProof"), st.tuples(ADDRESSES, st.lists(EDGE_QUANTITIES, max_size=4), BLOCK_REFS)),
+    st.tuples(st.just("eth_call"), st.tuples(CALLS, BLOCK_REFS)),
+    st.tuples(st.just("eth_estimateGas"), st.tuples(CALLS)),
+)
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=EDGE_PARAMS, request_id=st.integers(0, 2**31))
+def test_edge_parameters_are_answered(http, case, request_id):
+    method, params = case
+    request = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)}
+    answer = one_answer(http(json.dumps(request).encode()))
+    assert answer.get("id") == request_id, answer
+    if "error" in answer:
+        expected_error(answer, PARAM_ERROR_CODES, request_id)
+    else:
+        assert "result" in answer, answer
+        if method == "eth_newFilter":
+            logs = one_answer(http(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getFilterLogs",
+                                               "params": [answer["result"]]}).encode()))
+            assert "result" in logs or logs["error"]["code"] in PARAM_ERROR_CODES, logs
+            http(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "eth_uninstallFilter", "params": [answer["result"]]}).encode())
+
+
+def test_widest_log_range_is_refused_not_fatal(http):
+    for method in ("eth_getLogs", "eth_newFilter"):
+        request = {"jsonrpc": "2.0", "id": 7, "method": method, "params": [{"fromBlock": "0x0", "toBlock": "0xffffffffffffffff"}]}
+        answer = one_answer(http(json.dumps(request).encode()))
+        if method == "eth_newFilter":
+            answer = one_answer(http(json.dumps({"jsonrpc": "2.0", "id": 7, "method": "eth_getFilterLogs",
+                                                 "params": [answer["result"]]}).encode()))
+        expected_error(answer, {-32005}, 7)
+    assert one_answer(http(b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}'))["result"] == "0x539"
 
 
 def test_node_still_serves_after_fuzzing(node):

@@ -1,5 +1,6 @@
 """Read-only methods: blocks, filters, proofs, fee history, Clique and pool status."""
 
+import platform
 import rlp
 from eth_utils import keccak, to_checksum_address, to_hex
 from trie import HexaryTrie
@@ -26,10 +27,16 @@ def next_base_fee(parent) -> int:
 def test_identity_methods(node, w3):
     assert node.rpc_result("eth_chainId") == hex(CHAIN_ID)
     assert node.rpc_result("net_version") == str(CHAIN_ID)
-    assert node.rpc_result("net_listening") is True
+    # Real state: a dev node has no peer-to-peer listener and no peers, is not syncing,
+    # and seals (its account 0 is the authority).
+    assert node.rpc_result("net_listening") is False
     assert node.rpc_result("net_peerCount") == "0x0"
     assert node.rpc_result("eth_syncing") is False
-    assert node.rpc_result("web3_clientVersion").startswith("Cloister/")
+    assert node.rpc_result("eth_mining") is True
+    version = node.rpc_result("web3_clientVersion")
+    assert version.startswith("Cloister/v"), version
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    assert f"/{platform.system().lower()}-{arch}/" in version, version
     assert node.rpc_result("web3_sha3", ["0x68656c6c6f"]) == to_hex(keccak(b"hello"))
     assert node.rpc_result("web3_sha3", ["0x"]) == to_hex(keccak(b""))
     assert int(node.rpc_result("eth_gasPrice"), 16) > 0
