@@ -3,6 +3,7 @@ import Foundation
 import Primitives
 import ChainTypes
 import Chain
+import Consensus
 import RPC
 import TestSupport
 
@@ -205,6 +206,34 @@ import TestSupport
         let fullLength: Int? = full["extraData"]?.stringValue?.count
         #expect(fullLength == 236)   // 0x + hex of vanity 32 + one signer 20 + seal 65
         #expect(short["hash"] == full["hash"])
+    }
+
+    /// What an observer does with `cloister node`'s default (whole `extraData`): rebuild the
+    /// header from the RPC fields, get the block hash back, and recover the sealer.
+    @Test func fullExtraDataLetsObserversRecomputeHashAndSeal() async throws {
+        var limits = RPCLimits()
+        limits.fullExtraData = true
+        let f = try RPCFixture(limits: limits)
+        _ = try await f.result("eth_sendRawTransaction", "[\"\(EthMethodsTests.transfer(0))\"]")
+        try f.seal()
+        let b = try await f.result("eth_getBlockByNumber", #"["latest", false]"#)
+        func h(_ k: String) throws -> Hash32 { try Hash32(hex: try #require(b[k]?.stringValue)) }
+        func q(_ k: String) throws -> UInt256 { try UInt256(hex: try #require(b[k]?.stringValue)) }
+        func n(_ k: String) throws -> UInt64 { try #require(try q(k).uint64) }
+        let nonceBytes = try Hex.decode(try #require(b["nonce"]?.stringValue))
+        let bloomText = try #require(b["logsBloom"]?.stringValue)
+        let bloom = try #require(Bloom(try Hex.decode(bloomText)))
+        let header = Header(parentHash: try h("parentHash"), ommersHash: try h("sha3Uncles"),
+                            beneficiary: try Address(hex: try #require(b["miner"]?.stringValue)),
+                            stateRoot: try h("stateRoot"), transactionsRoot: try h("transactionsRoot"),
+                            receiptsRoot: try h("receiptsRoot"),
+                            logsBloom: bloom,
+                            difficulty: try q("difficulty"), number: try n("number"), gasLimit: try n("gasLimit"),
+                            gasUsed: try n("gasUsed"), timestamp: try n("timestamp"),
+                            extraData: try Hex.decode(try #require(b["extraData"]?.stringValue)), mixHash: try h("mixHash"),
+                            nonce: nonceBytes.reduce(0) { $0 << 8 | UInt64($1) }, baseFeePerGas: try q("baseFeePerGas"))
+        #expect(header.hash == (try h("hash")))
+        #expect(try CliqueSeal.recoverSigner(of: header) == TestKeys.address("A"))
     }
 
     @Test func unlockedAccountsSignSendTransaction() async throws {
