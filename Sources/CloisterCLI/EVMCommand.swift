@@ -20,7 +20,8 @@ struct EVMCommand: ParsableCommand {
     struct StateTest: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "statetest",
-            abstract: "Run state tests; print one JSON result per case and a final 'N passed, M failed'."
+            abstract: "Run state tests; print one JSON result per case and a final 'N passed, M failed'.",
+            discussion: "Exits with status 1 when a case fails, when no case ran (0 passed and 0 failed: a wrong path or fork), or when an entry of --known-failures is stale."
         )
 
         @Option(help: "Fork whose post states to check: ConstantinopleFix (alias Petersburg), Istanbul, Berlin, London, Paris, Shanghai or Cancun.")
@@ -32,7 +33,7 @@ struct EVMCommand: ParsableCommand {
         @Flag(help: "Write the changed accounts of each failing case to standard error (debugging).")
         var dump = false
 
-        @Option(help: "A known-failures file: lines '[Fork:]NAME-PREFIX<TAB>reason'; matching failures are counted as skipped, with the reason printed.")
+        @Option(help: "A known-failures file: lines '[Fork:]NAME-PREFIX<TAB>reason'; matching failures are counted as skipped, with the reason printed. An entry whose cases all pass, or that matches no case, is stale and fails the run.")
         var knownFailures: String?
 
         @Argument(help: "State test files or folders (searched recursively for .json).")
@@ -43,30 +44,28 @@ struct EVMCommand: ParsableCommand {
                 throw CLIError("unknown or unsupported fork \(self.fork) (ConstantinopleFix/Petersburg, Istanbul, Berlin, London, Paris, Shanghai, Cancun)")
             }
             let runner = StateTestRunner(precompiles: { EVMCommand.precompiles($0) }, dumpFailures: dump)
-            let known = try knownFailures.map { try KnownFailures(path: $0) } ?? KnownFailures()
-            var passed = 0, failed = 0, skipped = 0
-            var skipReasons: [String: Int] = [:]
+            var known = KnownFailures()
+            if let path = knownFailures {
+                guard let text = readTextFile(path) else { throw CLIError("cannot read known-failures file \(path)") }
+                do { known = try KnownFailures(text: text, source: path) } catch { throw CLIError("\(error)") }
+            }
+            var tally = StateTestTally(fork: fork, known: known)
+            let noteCase: ((String) -> Void)? = known.entries.isEmpty ? nil : { tally.noteCase(named: $0) }
             for url in StateTestRunner.files(paths) {
-                for result in runner.run(file: url, fork: fork) {
-                    if result.pass {
-                        passed += 1
-                        if let reason = known.exactReason(for: result.name, fork: fork) {
-                            print("note: listed as a known failure but passes (\(reason)): \(result.name)")
-                        }
-                        if json { print(result.jsonLine) }
-                    } else if let reason = known.reason(for: result.name, fork: fork) {
-                        skipped += 1
-                        skipReasons[reason, default: 0] += 1
-                        if json { print(result.jsonLine) }
-                    } else {
-                        failed += 1
-                        print(result.jsonLine)
+                for result in runner.run(file: url, fork: fork, everyCase: noteCase) {
+                    switch tally.record(result) {
+                    case .passed, .skipped: if json { print(result.jsonLine) }
+                    case .failed: print(result.jsonLine)
                     }
                 }
             }
-            for (reason, count) in skipReasons.sorted(by: { $0.key < $1.key }) { print("skipped \(count): \(reason)") }
-            print(skipped > 0 ? "\(passed) passed, \(failed) failed, \(skipped) skipped" : "\(passed) passed, \(failed) failed")
-            if failed > 0 { throw ExitCode(1) }
+            for (reason, count) in tally.skipReasons.sorted(by: { $0.key < $1.key }) { print("skipped \(count): \(reason)") }
+            print(tally.summary)
+            let problems = tally.problems
+            guard problems.isEmpty else {
+                for p in problems { print("error: \(p)") }
+                throw ExitCode(1)
+            }
         }
     }
 
@@ -177,48 +176,5 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-/// Expected state-test failures, each with its reason (never silent).
-///
-/// A line is `NAME-PREFIX<TAB>reason`, optionally `Fork:NAME-PREFIX<TAB>reason`
-/// to apply to one fork only (0x0a is a precompile from Cancun, so a case that
-/// fails there passes under Shanghai).
-struct KnownFailures {
-    private var entries: [(fork: String?, prefix: String, reason: String)] = []
-
-    init() {}
-
-    init(path: String) throws {
-        guard let text = readTextFile(path) else { throw CLIError("cannot read known-failures file \(path)") }
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !String(line).trimmingSpaces.isEmpty {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else { throw CLIError("\(path): line without a tab-separated reason: \(line)") }
-            var name = String(parts[0])
-            var fork: String?
-            if let colon = name.firstIndex(of: ":"), !name[..<colon].contains("/"), !name[..<colon].contains("[") {
-                fork = String(name[..<colon]).lowercased()
-                name = String(name[name.index(after: colon)...])
-            }
-            entries.append((fork, name, String(parts[1])))
-        }
-    }
-
-    /// An entry applies to every fork, or to the one it names (as the vectors spell it, or its own name).
-    private func applies(_ e: (fork: String?, prefix: String, reason: String), _ fork: Fork) -> Bool {
-        guard let name = e.fork else { return true }
-        return name == fork.description.lowercased() || name == StateTestRunner.vectorName(of: fork).lowercased()
-    }
-
-    /// The reason of the first entry for this fork that is a prefix of `name`.
-    func reason(for name: String, fork: Fork) -> String? {
-        entries.first { applies($0, fork) && name.hasPrefix($0.prefix) }?.reason
-    }
-
-    /// The reason of an entry naming exactly this case (`name[index]`); folder or
-    /// test-name prefixes may cover cases that pass, so only exact entries are checked for staleness.
-    func exactReason(for name: String, fork: Fork) -> String? {
-        entries.first { applies($0, fork) && $0.prefix == name }?.reason
     }
 }

@@ -4,8 +4,10 @@ public import Foundation
 ///
 /// The folder is `$CLOISTER_VECTORS` when set, otherwise `../shared/vectors`
 /// beside the package root. Vectors are read in place and never copied into
-/// the repository. When the folder is missing, vector tests skip with
-/// ``missingMessage`` and the rest of the suite runs unchanged.
+/// the repository. A test that needs vectors carries the trait
+/// `.enabled(if: Vectors.has(paths…), Comment(rawValue: Vectors.skipReason(paths…)))`,
+/// so that without them it is reported as *skipped* (never as passed) and the
+/// rest of the suite runs unchanged.
 public enum Vectors {
     /// The environment variable that overrides the vectors folder.
     public static let environmentVariable = "CLOISTER_VECTORS"
@@ -36,6 +38,22 @@ public enum Vectors {
     /// What a skipped vector test says.
     public static let missingMessage =
         "conformance vectors not found (looked in $\(environmentVariable) or ../shared/vectors beside the package): skipped"
+
+    /// Whether the vectors folder was found and holds every one of `relativePaths`
+    /// (files or folders); with no paths, whether the folder was found. The condition
+    /// of a vector test's `.enabled(if:)` trait.
+    public static func has(_ relativePaths: String...) -> Bool {
+        isAvailable && relativePaths.allSatisfy { url($0) != nil }
+    }
+
+    /// Why a test needing `relativePaths` is skipped: the folder is missing, or
+    /// which of the paths it lacks. The comment of the test's `.enabled(if:)` trait.
+    public static func skipReason(_ relativePaths: String...) -> String {
+        guard let root else { return missingMessage }
+        let absent = relativePaths.filter { url($0) == nil }
+        if absent.isEmpty { return "conformance vectors found in \(root.path)" }
+        return "\(absent.joined(separator: ", ")) not found in the vectors folder \(root.path): skipped"
+    }
 
     /// The URL of a file or folder under the vectors root, if it exists.
     public static func url(_ relativePath: String) -> URL? {

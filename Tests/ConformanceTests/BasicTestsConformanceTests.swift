@@ -3,7 +3,8 @@ import Primitives
 import TestSupport
 
 /// ethereum/tests `BasicTests`: key → address, and Frontier transaction signers.
-@Suite(.enabled(if: Vectors.isAvailable, Comment(rawValue: Vectors.missingMessage)))
+@Suite(.enabled(if: Vectors.has("ethereum-tests/BasicTests/keyaddrtest.json", "ethereum-tests/BasicTests/txtest.json"),
+                Comment(rawValue: Vectors.skipReason("ethereum-tests/BasicTests/keyaddrtest.json", "ethereum-tests/BasicTests/txtest.json"))))
 struct BasicTestsConformanceTests {
     /// `key = keccak256(seed)` and `addr` is the key's address. `sig_of_emptystring`
     /// is a legacy artefact that recovers to nothing meaningful (vectors README): not tested.

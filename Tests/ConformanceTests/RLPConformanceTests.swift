@@ -5,7 +5,7 @@ import Primitives
 import TestSupport
 
 /// ethereum/tests `RLPTests`: valid cases both ways, every invalid case rejected.
-@Suite(.enabled(if: Vectors.isAvailable, Comment(rawValue: Vectors.missingMessage)))
+@Suite(.enabled(if: Vectors.has("ethereum-tests/RLPTests"), Comment(rawValue: Vectors.skipReason("ethereum-tests/RLPTests"))))
 struct RLPConformanceTests {
     /// Builds the expected item from a test's `in` value (vectors README, "RLPTests").
     static func item(from value: Any) throws -> RLPItem {

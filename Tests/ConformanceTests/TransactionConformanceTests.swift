@@ -13,7 +13,7 @@ import TestSupport
 /// without any result for a fork is skipped for that fork with the reason printed.
 /// Cases listed in `KnownFailures/TransactionTests.txt` (`Fork | file/case | reason`)
 /// are skipped with their reason; there are none today.
-@Suite(.enabled(if: Vectors.isAvailable, Comment(rawValue: Vectors.missingMessage)))
+@Suite(.enabled(if: Vectors.has("ethereum-tests/TransactionTests"), Comment(rawValue: Vectors.skipReason("ethereum-tests/TransactionTests"))))
 struct TransactionConformanceTests {
     static let folder = "ethereum-tests/TransactionTests"
     /// The chain id of every vector (vectors README).

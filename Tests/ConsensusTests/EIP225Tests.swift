@@ -5,8 +5,13 @@ import ChainTypes
 import Consensus
 import TestSupport
 
+private let eip225CasesFile = "clique/eip225-cases.json"
+
 /// The EIP-225 voting scenarios (`clique/eip225-cases.json`), table-driven.
-@Suite struct EIP225Tests {
+@Suite(.enabled(if: Vectors.has(eip225CasesFile), Comment(rawValue: Vectors.skipReason(eip225CasesFile))))
+struct EIP225Tests {
+    static let casesFile = eip225CasesFile
+
     struct Case {
         var name: String
         var epoch: UInt64
@@ -16,9 +21,10 @@ import TestSupport
         var failure: String?
     }
 
-    static func cases() throws -> [Case]? {
-        guard Vectors.isAvailable, Vectors.url("clique/eip225-cases.json") != nil else { return nil }
-        guard let list = try Vectors.json("clique/eip225-cases.json") as? [[String: Any]] else { return [] }
+    static func cases() throws -> [Case] {
+        guard let list = try Vectors.json(casesFile) as? [[String: Any]] else {
+            throw VectorError.malformed("\(casesFile): not a list of cases")
+        }
         return list.map { c in
             Case(name: c["name"] as? String ?? "?", epoch: (c["epoch"] as? NSNumber)?.uint64Value ?? 30_000,
                  signers: c["signers"] as? [String] ?? [], votes: c["votes"] as? [[String: Any]] ?? [],
@@ -56,7 +62,7 @@ import TestSupport
     }
 
     @Test func votingScenarios() throws {
-        guard let cases = try Self.cases() else { print("EIP-225 cases: \(Vectors.missingMessage)"); return }
+        let cases = try Self.cases()
         #expect(cases.count == 24)
         var suite = ConformanceSuite("EIP-225 voting cases")
         for c in cases {

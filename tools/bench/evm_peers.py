@@ -20,21 +20,38 @@ gasLimit[g], value[v] of its `indexes`) applied to the `pre` state under `env`.
 "contracts/erc20.json"), "index" the position of the entry in the fork's post list,
 "label" is _info.labels[<data index>] when present.
 
-What is timed (the best of the runs is reported; setup and state reset are not timed):
-  * pyrevm: one EVM.message_call(caller=sender, to, data, value, gas=tx gasLimit,
+What is timed (the best of the runs is reported; setup and state reset are not timed;
+runs repeat until their timed total reaches --min-seconds or --max-runs runs, the rule
+Benchmarks/EVMBenchmarks follows):
+  * pyrevm, fresh per run like Cloister's EVMBenchmarks: each run gets a new
+    pyrevm.EVM holding the `pre` state (built before the clock starts): no analysed
+    code, loaded account or slot survives from one run to the next (revm analyses
+    jump destinations when a frame starts, inside the timed call). The clock covers
+    one EVM.message_call(caller=sender, to, data, value, gas=tx gasLimit,
     gas_price=effective gas price) (EVM.deploy(...) for a contract-creation
-    transaction). That is revm's transaction path minus the
-    fee handling: tx-env validation, intrinsic gas (21000 + calldata + access list),
-    warming of sender/to/precompiles/access list, the call frame and everything it
-    calls, and the final gas/refund accounting (EIP-3529 cap). pyrevm's message_call
-    skips buying gas, the nonce bump, the refund to the sender and the coinbase fee,
-    and runs with block.basefee = 0 (the BASEFEE opcode reads 0); the signature is
-    not checked (the sender is given). gasUsed = ExecutionResult.gas_used, i.e. the
-    transaction's gas used including intrinsic gas, after refunds -- the receipt value.
-    Each run gets a new pyrevm.EVM holding the `pre` state (not timed): a
-    snapshot()/revert() reset would run the call one journal level deep, which
-    moves the 1024 call-depth limit. pre storage is inserted so that accounts and
+    transaction), Python->Rust argument conversion and result object included. That is
+    revm's transaction path minus the fee handling: tx-env validation, intrinsic gas
+    (21000 + calldata + access list), warming of sender/to/precompiles/access list, the
+    call frame and everything it calls, and the final gas/refund accounting (EIP-3529
+    cap). pyrevm's message_call skips buying gas, the nonce bump, the refund to the
+    sender and the coinbase fee, and runs with block.basefee = 0 (the BASEFEE opcode
+    reads 0); the signature is not checked (the sender is given). gasUsed =
+    ExecutionResult.gas_used, i.e. the transaction's gas used including intrinsic gas,
+    after refunds -- the receipt value. A new EVM per run rather than a
+    snapshot()/revert() reset: a snapshot would run the call one journal level deep,
+    which moves the 1024 call-depth limit. pre storage is inserted so that accounts and
     slots start cold with the right original values (see fresh_evm()).
+    Baseline, to take the Python->Rust call overhead out: the same message_call (same
+    sender, calldata, value, gas, gas price, access list) to a recipient whose code is a
+    single STOP, timed the same way, best of BASELINE_RUNS (200) runs: "baselineSeconds",
+    "baselineGasUsed". "netSeconds" = seconds - baselineSeconds, "netGas" = gasUsed -
+    baselineGasUsed, "netMgasPerSecond" = netGas / netSeconds. The baseline holds the
+    call overhead (argument conversion, building revm's env and handler, the result
+    object) and revm's fixed per-transaction work; EVMBenchmarks subtracts its own
+    baseline (the same transaction to a STOP recipient, which holds Cloister's fee
+    handling too), so the net figures of both engines time the same thing: the
+    workload's code, from analysis to the frame's return, beyond an empty call.
+    Contract creations get no baseline.
   * py-evm: one state.apply_transaction(tx) on a fresh LondonState (or the
     fork's state class): validation against the state, buying gas, nonce bump,
     intrinsic gas, the message and everything it calls, refunds and the coinbase
@@ -50,7 +67,7 @@ What is timed (the best of the runs is reported; setup and state reset are not t
     `hash` ("rootMatches"); for generated files whose roots are 0x00.. placeholders,
     py-evm's root is printed as "stateRoot" instead.
 
-Extra fields: "runs", "status" (success / revert / halt:<reason>), "fork", and
+Extra fields: "runs", "timing" ("fresh"), "status" (success / revert / halt:<reason>), "fork", and
 "caveat" when pyrevm's basefee-0 limitation can change the result (code with BASEFEE).
 A workload an engine cannot run gives a line with "error" and the script goes on.
 """
@@ -70,6 +87,7 @@ FORK_ORDER = [
 ]
 POST_MERGE = {"Paris", "Merge", "Shanghai", "Cancun", "Prague"}
 PYEVM_SLOW_RUN_SECONDS = 2.0
+BASELINE_RUNS = 200  # runs of the STOP-recipient baseline (microseconds each), as EVMBenchmarks
 
 
 def to_int(x):
@@ -259,17 +277,28 @@ class PyrevmEngine:
         spec = PYREVM_SPECS.get(w.fork)
         self._probe_spec(w, spec)
         sender = w.sender or derive_sender(w)
-        pre = [(addr, p.AccountInfo(balance=to_int(acc.get("balance", "0x0")),
-                                    nonce=to_int(acc.get("nonce", "0x0")),
-                                    code=to_bytes(acc.get("code", "0x")) or None),
-                [(to_int(k), to_int(v)) for k, v in acc.get("storage", {}).items()])
+        def account(acc, code=None):
+            return p.AccountInfo(balance=to_int(acc.get("balance", "0x0")),
+                                 nonce=to_int(acc.get("nonce", "0x0")),
+                                 code=code if code is not None else (to_bytes(acc.get("code", "0x")) or None))
+
+        pre = [(addr, account(acc), [(to_int(k), to_int(v)) for k, v in acc.get("storage", {}).items()])
                for addr, acc in w.pre.items()]
+        # The baseline's pre state: the recipient's code is a single STOP (balance, nonce
+        # and storage kept; the account is created if absent), as EVMBenchmarks does.
+        stop_pre = None
+        if w.to is not None:
+            recipient = w.to.lower().removeprefix("0x")
+            stop_pre = [(addr, account(acc, code=b"\x00") if addr.lower().removeprefix("0x") == recipient else info, storage)
+                        for (addr, info, storage), acc in zip(pre, w.pre.values())]
+            if not any(addr.lower().removeprefix("0x") == recipient for addr, _, _ in pre):
+                stop_pre.append((w.to, p.AccountInfo(code=b"\x00"), []))
         access_list = None
         if w.access_list:
             access_list = [(a["address"], [to_int(k) for k in a["storageKeys"]])
                            for a in w.access_list]
 
-        def fresh_evm():
+        def fresh_evm(pre=pre):
             # A new EVM per run instead of snapshot()/revert() around the call: a
             # snapshot raises revm's journal depth by one, so the call-depth limit
             # (1024) would hit one frame early (seen on stRevertTest/
@@ -304,8 +333,8 @@ class PyrevmEngine:
         else:
             run_caveat = None
 
-        def run_once():
-            evm = fresh_evm()
+        def run_once(pre=pre):
+            evm = fresh_evm(pre)
             t0 = time.perf_counter()
             try:
                 if w.to is None:  # contract creation: initcode = data
@@ -328,6 +357,8 @@ class PyrevmEngine:
             return t1 - t0, result.gas_used, status
 
         run_once.caveat = run_caveat
+        if stop_pre is not None:
+            run_once.baseline = lambda: run_once(stop_pre)
         return run_once
 
 
@@ -550,6 +581,27 @@ def measure(engine, w, args):
     out["seconds"] = best
     out["mgasPerSecond"] = round(gas_used / best / 1e6, 3) if best > 0 else None
     out["runs"] = len(times)
+    out["timing"] = "fresh"
+    baseline = getattr(run_once, "baseline", None)
+    if baseline is not None:
+        try:
+            base_times, base_gas = [], set()
+            for _ in range(BASELINE_RUNS):
+                seconds, g, status = baseline()
+                if status != "success":
+                    raise RuntimeError(f"baseline call ended with {status}")
+                base_times.append(seconds)
+                base_gas.add(g)
+            base_best, base_gas_used = min(base_times), next(iter(base_gas))
+            out["baselineSeconds"] = base_best
+            out["baselineGasUsed"] = base_gas_used
+            out["baselineRuns"] = len(base_times)
+            out["netSeconds"] = best - base_best
+            out["netGas"] = gas_used - base_gas_used
+            if out["netSeconds"] > 0 and out["netGas"] > 0:
+                out["netMgasPerSecond"] = round(out["netGas"] / out["netSeconds"] / 1e6, 3)
+        except Exception as e:  # noqa: BLE001
+            out["baselineError"] = f"{type(e).__name__}: {e}"[:300]
     out["status"] = statuses.pop() if len(statuses) == 1 else sorted(statuses)
     out["fork"] = w.fork
     if len(gas_values) > 1:

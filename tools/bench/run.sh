@@ -47,6 +47,9 @@ trap 'rm -rf "$data"' EXIT
     "$bench" reads 1000000 "$data/s1m"
 } | tee "$out/state.jsonl"
 
+# Cloister and pyrevm are timed alike (fresh interpreter and pre-state per run, the same
+# run rule, a STOP-recipient baseline subtracted for the net figures): see the headers of
+# Benchmarks/EVMBenchmarks/main.swift and tools/bench/evm_peers.py.
 echo "== EVM (release; ours, then pyrevm and py-evm on the same state tests) =="
 if ! "$venv/bin/python" -c "import pyrevm, eth, vyper" 2>/dev/null; then
     "$venv/bin/pip" install -q pyrevm py-evm "vyper>=0.4,<0.5" eth-keys
@@ -55,8 +58,8 @@ swift build -c release --product EVMBenchmarks
 evmbench="$(swift build -c release --show-bin-path)/EVMBenchmarks"
 workloads=(../shared/vectors/evm-benchmarks/benchmarks/main ../shared/vectors/evm-benchmarks/benchmarks/micro Benchmarks/contracts)
 {
-    "$evmbench" --fork London --min-seconds 1 "${workloads[@]}"
-    "$venv/bin/python" tools/bench/evm_peers.py --engine pyrevm --fork London --min-seconds 1 "${workloads[@]}"
+    "$evmbench" --fork London --min-seconds 1 --max-runs 50 "${workloads[@]}"
+    "$venv/bin/python" tools/bench/evm_peers.py --engine pyrevm --fork London --min-seconds 1 --max-runs 50 "${workloads[@]}"
     # py-evm runs ~1000x slower: one run each of the smaller workloads keeps `make bench` within minutes.
     "$venv/bin/python" tools/bench/evm_peers.py --engine pyevm --fork London --max-runs 1 --timeout 60 \
         ../shared/vectors/evm-benchmarks/benchmarks/main/sha1_divs.json ../shared/vectors/evm-benchmarks/benchmarks/main/weierstrudel.json \

@@ -49,6 +49,18 @@ public struct StateTestCase: Sendable {
         return out
     }
 
+    /// This case with `code` at `address` in the `pre` state (its balance, nonce and
+    /// storage kept; the account is created if absent). The EVM benchmarks run the same
+    /// transaction against a recipient whose code is a single STOP to measure the fixed
+    /// cost of a transaction.
+    public func replacingCode(at address: Address, with code: [UInt8]) -> StateTestCase {
+        var alloc = self.alloc
+        alloc[address, default: GenesisAccount()].code = code
+        return StateTestCase(name: name, index: index, label: label, alloc: alloc, environment: environment,
+                             transactionBytes: transactionBytes, expectedRoot: expectedRoot,
+                             expectedLogsHash: expectedLogsHash, expectException: expectException, fork: fork)
+    }
+
     /// A fresh in-memory store holding the `pre` state as block 0.
     public func preparedState() throws -> StateStore {
         let states = StateStore(store: InMemoryStore())

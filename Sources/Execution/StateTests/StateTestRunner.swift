@@ -40,6 +40,10 @@ public struct StateTestRunner {
         public var stateRoot: String
         public var error: String?
 
+        public init(name: String, pass: Bool, fork: String, stateRoot: String, error: String? = nil) {
+            self.name = name; self.pass = pass; self.fork = fork; self.stateRoot = stateRoot; self.error = error
+        }
+
         public var jsonLine: String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -89,8 +93,10 @@ public struct StateTestRunner {
         return out
     }
 
-    /// Runs every test of one file for `fork`.
-    public func run(file url: URL, fork: Fork) -> [Result] {
+    /// Runs every test of one file for `fork`. `everyCase`, when given, receives the name
+    /// (`test[index]`) of every case of the file under every fork it has posts for, run or
+    /// not (``StateTestTally/noteCase(named:)`` uses them to judge known-failure entries).
+    public func run(file url: URL, fork: Fork, everyCase: ((String) -> Void)? = nil) -> [Result] {
         let forkName = Self.vectorName(of: fork)
         let json: [String: Any]
         do {
@@ -101,6 +107,14 @@ public struct StateTestRunner {
             json = object
         } catch {
             return [Result(name: url.lastPathComponent, pass: false, fork: forkName, stateRoot: "", error: "cannot read: \(error.localizedDescription)")]
+        }
+        if let everyCase {
+            for (name, body) in json {
+                guard let post = (body as? [String: Any])?["post"] as? [String: Any] else { continue }
+                for case let entries as [Any] in post.values {
+                    for index in entries.indices { everyCase("\(name)[\(index)]") }
+                }
+            }
         }
         var results: [Result] = []
         for (name, body) in json.sorted(by: { $0.key < $1.key }) {
