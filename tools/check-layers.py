@@ -25,8 +25,10 @@ ALLOWED = {
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},
-    # RPC also reads Consensus (clique_* methods) and EVM (call status codes).
-    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdWebSocket", "Logging"},
+    # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
+    # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
+    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdCore",
+            "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging"},
     "EnclaveProtocol": {"Primitives", "ChainTypes"},
     "Confidential": {"Primitives", "ChainTypes", "EnclaveProtocol", "Crypto"},
     "Enclave": {"Primitives", "EVM", "State", "EnclaveProtocol", "Crypto"},
