@@ -47,6 +47,11 @@ let package = Package(
             providers: [.apt(["libgmp-dev"])]
         ),
         .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
             name: "CLMDB",
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
@@ -110,6 +115,17 @@ let package = Package(
         .target(
             name: "Chain",
             dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "P2P",
+            dependencies: [
+                "Primitives", "ChainTypes", "Chain", "CSnappy", "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -214,6 +230,13 @@ let package = Package(
             dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "P2PTests",
+            dependencies: ["P2P", "CSnappy", "Chain", "ChainTypes", "Primitives", "TestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -14,6 +14,7 @@ ALLOWED = {
     "CLMDB": set(),
     "COpenSSL": set(),
     "CGMP": set(),
+    "CSnappy": set(),
     "Primitives": {"CSecp256k1"},
     "Storage": {"Primitives", "CLMDB"},
     "Trie": {"Primitives", "Storage"},
@@ -24,7 +25,8 @@ ALLOWED = {
     "Keystore": {"Primitives", "Crypto", "CryptoExtras"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
-    "P2P": {"Primitives", "ChainTypes", "Chain", "NIOCore", "NIOPosix", "Logging", "Crypto"},
+    "P2P": {"Primitives", "ChainTypes", "Chain", "Consensus", "CSnappy", "COpenSSL", "NIOCore", "NIOPosix", "Logging",
+            "Crypto", "CryptoExtras"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
     # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
     "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdCore",
