@@ -1,8 +1,9 @@
 import Foundation
 public import Storage
-import ChainTypes
+public import ChainTypes
 import State
 import Consensus
+public import Primitives
 
 /// Why a data directory's chain could not be opened.
 public enum OpenChainError: Error, Sendable, CustomStringConvertible {
@@ -29,8 +30,11 @@ public enum OpenChainError: Error, Sendable, CustomStringConvertible {
 extension Blockchain {
     /// Opens the chain of an initialized data directory: its stored genesis gives the
     /// configuration, and its `clique` section the engine (snapshots persisted in the store).
+    /// `ownSigner` is this node's sealing address, if any: on equal total difficulty and
+    /// height, a block it sealed is kept over a peer's (go-ethereum's preference).
     public static func open(store: any KeyValueStore,
-                            clock: @escaping @Sendable () -> UInt64 = Blockchain.systemClock) throws(OpenChainError) -> Blockchain {
+                            clock: @escaping @Sendable () -> UInt64 = Blockchain.systemClock,
+                            ownSigner: Address? = nil) throws(OpenChainError) -> Blockchain {
         let bytes: [UInt8]?
         do { bytes = try store.get(Tables.meta, GenesisInitializer.genesisFileKey) } catch { throw .storage(error) }
         guard let bytes else { throw .notInitialized }
@@ -38,6 +42,12 @@ extension Blockchain {
         do { genesis = try Genesis(json: Data(bytes)) } catch { throw .badGenesis("\(error)") }
         guard let clique = genesis.config.clique else { throw .unsupportedEngine }
         let engine = Clique(config: clique, snapshotStore: StoredCliqueSnapshots(store: store))
-        do { return try Blockchain(store: store, config: genesis.config, engine: engine, clock: clock) } catch { throw .chain(error) }
+        let preserve: @Sendable (Header) -> Bool = { header in
+            guard let ownSigner else { return false }
+            return (try? engine.author(of: header)) == ownSigner
+        }
+        do {
+            return try Blockchain(store: store, config: genesis.config, engine: engine, clock: clock, preserve: preserve)
+        } catch { throw .chain(error) }
     }
 }

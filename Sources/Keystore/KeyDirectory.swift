@@ -129,7 +129,7 @@ public struct KeyDirectory: Sendable {
     }
 
     /// Creates `path` (failing if it exists) with mode 0600, writes `data`, fsyncs, closes.
-    static func writeExclusive(_ data: Data, to path: String) throws(KeystoreError) {
+    package static func writeExclusive(_ data: Data, to path: String) throws(KeystoreError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw .fileSystem(path: path, reason: errnoText()) }
         var failure: String?

@@ -65,7 +65,9 @@ public final class ChainNode: Sendable {
                 }
             } catch { throw NodeError("\(error)") }
         }
-        do { chain = try Blockchain.open(store: store) } catch { throw NodeError("\(error)") }
+        do { chain = try Blockchain.open(store: store, ownSigner: configuration.sealingKey?.address) } catch {
+            throw NodeError("\(error)")
+        }
         guard let engine = chain.engine as? Clique else { throw NodeError("the chain's engine is not Clique") }
         clique = engine
         pool = TransactionPool(chain: chain, config: configuration.pool)
