@@ -29,6 +29,8 @@ public struct ChainConfig: Sendable, Hashable {
     public var terminalTotalDifficulty: UInt256?
     public var terminalTotalDifficultyPassed: Bool
     public var clique: CliqueConfig?
+    /// The consortium's network settings (`config.network`); nil: an open network.
+    public var network: NetworkConfig?
 
     public init(chainID: UInt64, homesteadBlock: UInt64? = nil, daoForkBlock: UInt64? = nil, daoForkSupport: Bool = false,
                 eip150Block: UInt64? = nil, eip155Block: UInt64? = nil, eip158Block: UInt64? = nil,
@@ -102,4 +104,14 @@ public struct CliqueConfig: Sendable, Hashable {
     public static let defaultEpoch: UInt64 = 30_000
 
     public init(period: UInt64, epoch: UInt64) { self.period = period; self.epoch = epoch }
+}
+
+/// `config.network` of a Cloister genesis: who may connect.
+public struct NetworkConfig: Sendable, Hashable {
+    /// Node identities allowed to connect, as enode URLs or 128-hex-character node ids
+    /// (NETWORK.md section 2). Parsed and checked by the peer-to-peer layer; an empty
+    /// list admits nobody, an absent `network` object admits everyone.
+    public var allowedNodes: [String]
+
+    public init(allowedNodes: [String]) { self.allowedNodes = allowedNodes }
 }

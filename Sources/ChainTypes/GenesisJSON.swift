@@ -61,6 +61,20 @@ extension Genesis {
             let epoch = try q.uint64("epoch") ?? 0
             chain.clique = CliqueConfig(period: try q.uint64("period") ?? 0, epoch: epoch == 0 ? CliqueConfig.defaultEpoch : epoch)
         }
+        if let networkObject = config["network"] {
+            guard let network = networkObject as? [String: Any] else { throw GenesisError(field: "config.network", reason: "not an object") }
+            var allowed: [String] = []
+            if let list = network["allowedNodes"] {
+                guard let items = list as? [Any] else { throw GenesisError(field: "config.network.allowedNodes", reason: "not a list") }
+                for (i, item) in items.enumerated() {
+                    guard let text = item as? String else {
+                        throw GenesisError(field: "config.network.allowedNodes[\(i)]", reason: "not a string (an enode URL or node id)")
+                    }
+                    allowed.append(text)
+                }
+            }
+            chain.network = NetworkConfig(allowedNodes: allowed)
+        }
         try Genesis.checkForkOrder(chain)
 
         var alloc: [Address: GenesisAccount] = [:]

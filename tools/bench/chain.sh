@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 blocks=${1:-1000}
-swift build -c release --product cloister --product ChainBenchmarks >/dev/null
+# One product per build: SwiftPM builds only the last of several --product flags.
+swift build -c release --product cloister >/dev/null
+swift build -c release --product ChainBenchmarks >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
