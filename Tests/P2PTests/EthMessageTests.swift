@@ -92,7 +92,7 @@ import TestSupport
 
     // MARK: Limits
 
-    @Test func requestListsAreBounded() {
+    @Test func requestListsAreBounded() throws {
         let hashes = (0...Eth.maximumBodies).map { Fixtures.hash($0) }
         #expect(throws: MessageError.tooManyItems(message: "GetBlockBodies", field: "hashes", limit: Eth.maximumBodies)) {
             try Eth.GetBlockBodies(rlp: Eth.GetBlockBodies(requestID: 1, hashes: hashes).rlpEncoded)

@@ -3,13 +3,13 @@ import Primitives
 import TestSupport
 @testable import P2P
 
+private let enrVectorFile = "devp2p/enr-vectors.json"
+
 /// EIP-778 node records (with the spec's vector) and enode URLs.
 @Suite struct IdentityTests {
-    static let vectorFile = "devp2p/enr-vectors.json"
-
-    @Test(.enabled(if: Vectors.has(vectorFile), Comment(rawValue: Vectors.skipReason(vectorFile))))
+    @Test(.enabled(if: Vectors.has(enrVectorFile), Comment(rawValue: Vectors.skipReason(enrVectorFile))))
     func eip778Vector() throws {
-        let file = try #require(try Vectors.json(Self.vectorFile) as? [String: Any])
+        let file = try #require(try Vectors.json(enrVectorFile) as? [String: Any])
         let record = try #require(file["record"] as? [String: Any])
         let text = try #require(record["text"] as? String)
         let enr = try ENR(text: text)
@@ -32,9 +32,9 @@ import TestSupport
         #expect(try ENR(rlp: enr.rlpEncoded) == enr)
     }
 
-    @Test(.enabled(if: Vectors.has(vectorFile), Comment(rawValue: Vectors.skipReason(vectorFile))))
+    @Test(.enabled(if: Vectors.has(enrVectorFile), Comment(rawValue: Vectors.skipReason(enrVectorFile))))
     func eip778VectorTamperingIsDetected() throws {
-        let file = try #require(try Vectors.json(Self.vectorFile) as? [String: Any])
+        let file = try #require(try Vectors.json(enrVectorFile) as? [String: Any])
         let text = try #require((file["record"] as? [String: Any])?["text"] as? String)
         let rlp = try ENR(text: text).rlpEncoded
         // Flip the last byte (the udp port): the signature no longer verifies.

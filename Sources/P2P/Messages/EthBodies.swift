@@ -53,8 +53,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "GetBlockBodies")
-            requestID = id
+            var r = try MessageReader.eth(payload, "GetBlockBodies")
+            requestID = try r.uint64()
             hashes = try r.hashes("hashes", limit: Eth.maximumBodies)
             try r.finish()
         }
@@ -76,8 +76,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "BlockBodies")
-            requestID = id
+            var r = try MessageReader.eth(payload, "BlockBodies")
+            requestID = try r.uint64()
             var counter = 0
             bodies = try r.sequence("bodies", limit: Eth.maximumBodies) { r, _ throws(MessageError) in
                 try BlockBody.read(from: &r, counter: &counter)

@@ -44,8 +44,8 @@ extension Eth {
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
             let name = "GetBlockHeaders"
-            var (id, outer) = try MessageReader.request(payload, name)
-            requestID = id
+            var outer = try MessageReader.eth(payload, name)
+            requestID = try outer.uint64()
             var r = try outer.list()
             let start = r.rlp.position
             let originBytes = try r.bytes()
@@ -89,8 +89,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "BlockHeaders")
-            requestID = id
+            var r = try MessageReader.eth(payload, "BlockHeaders")
+            requestID = try r.uint64()
             headers = try r.sequence("headers", limit: Eth.maximumHeaders) { r, _ throws(MessageError) in try r.header() }
             try r.finish()
         }

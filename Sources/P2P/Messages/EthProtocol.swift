@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// The `eth/68` wire protocol (devp2p caps/eth.md): its message ids, limits and the
 /// ``Message`` enum whose ``Message/decode(id:payload:)`` is the single entry point for
@@ -132,13 +132,5 @@ extension MessageReader {
     /// Opens an eth/68 message payload (size-checked against ``Eth/maximumMessageSize``).
     static func eth(_ payload: [UInt8], _ message: String) throws(MessageError) -> MessageReader {
         try open(payload, message: message, limit: Eth.maximumMessageSize)
-    }
-
-    /// Opens `[request-id, list]` (eth/66), returning the request id and a reader positioned
-    /// at the inner list; the caller reads the list and then calls ``finish()`` on `outer`.
-    static func request(_ payload: [UInt8], _ message: String) throws(MessageError) -> (id: UInt64, outer: MessageReader) {
-        var r = try eth(payload, message)
-        let id = try r.uint64()
-        return (id, r)
     }
 }

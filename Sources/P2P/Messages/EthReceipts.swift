@@ -17,8 +17,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "GetReceipts")
-            requestID = id
+            var r = try MessageReader.eth(payload, "GetReceipts")
+            requestID = try r.uint64()
             hashes = try r.hashes("hashes", limit: Eth.maximumReceiptBlocks)
             try r.finish()
         }
@@ -57,8 +57,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "Receipts")
-            requestID = id
+            var r = try MessageReader.eth(payload, "Receipts")
+            requestID = try r.uint64()
             var counter = 0
             receipts = try r.sequence("blocks", limit: Eth.maximumReceiptBlocks) { r, _ throws(MessageError) in
                 var list = try r.list()

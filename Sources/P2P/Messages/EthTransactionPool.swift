@@ -17,8 +17,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "GetPooledTransactions")
-            requestID = id
+            var r = try MessageReader.eth(payload, "GetPooledTransactions")
+            requestID = try r.uint64()
             hashes = try r.hashes("hashes", limit: Eth.maximumTransactions)
             try r.finish()
         }
@@ -42,8 +42,8 @@ extension Eth {
         }
 
         public init(rlp payload: [UInt8]) throws(MessageError) {
-            var (id, r) = try MessageReader.request(payload, "PooledTransactions")
-            requestID = id
+            var r = try MessageReader.eth(payload, "PooledTransactions")
+            requestID = try r.uint64()
             var counter = 0
             transactions = try r.transactions(counter: &counter, limit: Eth.maximumTransactions)
             try r.finish()
