@@ -7,7 +7,12 @@
 /// ## Layout
 /// - `Handshake/`: ECIES, auth/ack messages (EIP-8 and pre-EIP-8), the derived secrets.
 /// - `Framing/`: the frame codec as NIO handlers confined to their event loop.
-/// - `Messages/`: `p2p` and `eth/68` messages and their strict RLP codecs.
+/// - `Messages/`: `p2p` and `eth/68` messages and their strict RLP codecs, Snappy, the
+///   capability table, and EIP-2124 fork ids. Entry points for peer bytes (and fuzzing):
+///   ``P2PMessage/decode(id:payload:)``, ``Eth/Message/decode(id:payload:)``,
+///   ``Snappy/decompress(_:limit:)``, ``ForkID/init(rlp:)``.
+/// - `Identity/`: node ids, EIP-778 node records (``ENR/init(text:)``, ``ENR/init(rlp:)``)
+///   and enode URLs (``EnodeURL/parse(_:)``).
 ///
 /// ## Errors
 /// Every decoder of peer data returns a typed error or nil; none traps, and every
