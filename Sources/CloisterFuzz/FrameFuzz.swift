@@ -77,7 +77,7 @@ final class FrameFuzz: Sendable {
         var wire = ByteBuffer()
         for message in messages {
             do {
-                try message.withUnsafeBytes { raw throws(RLPxError) in try writer.write(raw, to: &wire) }
+                try writer.write(ByteBuffer(bytes: message), to: &wire)
             } catch {
                 preconditionFailure("writer refused a message within its limit: \(error)")
             }

@@ -54,7 +54,12 @@ struct RLPxHandshakeVectorTests {
     @Test(arguments: ["auth1", "auth2", "auth3"])
     func authIsRefusedWithTheWrongKey(_ name: String) throws {
         let message = try #require(v.messages[name])
-        #expect(throws: RLPxError.eciesMACMismatch) {
+        // A pre-EIP-8 auth that does not authenticate is read as an EIP-8 message whose
+        // size prefix is 0x04xx, which needs more bytes than the 307 there are.
+        let expected = message.isEIP8
+            ? RLPxError.eciesMACMismatch
+            : RLPxError.truncated(missing: 2 + (Int(message.bytes[0]) << 8 | Int(message.bytes[1])) - 307)
+        #expect(throws: expected) {
             try RLPx.AuthMessage.open(wire: message.bytes, key: v.staticKeyA)
         }
     }

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 extension RLPx {
     /// Both directions of an RLPx session over plain byte arrays: messages in,

@@ -11,10 +11,12 @@ extension RLPx {
     public struct Secrets: ~Copyable, Sendable {
         /// The remote node's static public key (its node id), proven by the handshake.
         public let remotePublicKey: Secp256k1.PublicKey
-        /// aes-secret = keccak256(ecdhe-shared-secret ‖ shared-secret).
-        package private(set) var aesSecret: [UInt8]
-        /// mac-secret = keccak256(ecdhe-shared-secret ‖ aes-secret).
-        package private(set) var macSecret: [UInt8]
+        private let aes: SecretBytes
+        private let mac: SecretBytes
+        /// aes-secret = keccak256(ecdhe-shared-secret ‖ shared-secret). A copy; the caller erases it.
+        package var aesSecret: [UInt8] { aes.bytes }
+        /// mac-secret = keccak256(ecdhe-shared-secret ‖ aes-secret). A copy; the caller erases it.
+        package var macSecret: [UInt8] { mac.bytes }
         /// The egress MAC state: keccak256 absorbing (mac-secret ^ remote nonce) ‖ the message we sent.
         package var egressMAC: Keccak256
         /// The ingress MAC state: keccak256 absorbing (mac-secret ^ our nonce) ‖ the message we received.
@@ -32,8 +34,10 @@ extension RLPx {
             defer { SecureMemory.zero(&ecdhe) }
             var sharedSecret = keccak(ecdhe, keccak(recipientNonce, initiatorNonce))
             defer { SecureMemory.zero(&sharedSecret) }
-            let aes = keccak(ecdhe, sharedSecret)
-            let mac = keccak(ecdhe, aes)
+            var aes = keccak(ecdhe, sharedSecret)
+            defer { SecureMemory.zero(&aes) }
+            var mac = keccak(ecdhe, aes)
+            defer { SecureMemory.zero(&mac) }
 
             // Initiator: egress over (mac ^ recipient-nonce) ‖ auth, ingress over
             // (mac ^ initiator-nonce) ‖ ack. The recipient has the two the other way round.
@@ -49,17 +53,33 @@ extension RLPx {
             SecureMemory.zero(&seed)
 
             self.remotePublicKey = remotePublicKey
-            self.aesSecret = aes
-            self.macSecret = mac
+            self.aes = SecretBytes(aes)
+            self.mac = SecretBytes(mac)
             self.egressMAC = isInitiator ? authSide : ackSide
             self.ingressMAC = isInitiator ? ackSide : authSide
         }
+    }
+}
 
-        deinit {
-            SecureMemory.zero(&aesSecret)
-            SecureMemory.zero(&macSecret)
+/// Secret bytes on the heap, zeroed when the last reference goes.
+///
+/// `@unchecked Sendable` for the reason Primitives' key storage gives: `storage` is
+/// written only in `init` and in `deinit`, when no other reference exists; every
+/// other access reads.
+final class SecretBytes: @unchecked Sendable {
+    private var storage: [UInt8]
+
+    /// Takes a copy of `bytes` (the caller erases its own).
+    init(_ bytes: [UInt8]) {
+        storage = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
         }
     }
+
+    /// A copy of the bytes.
+    var bytes: [UInt8] { storage }
+
+    deinit { SecureMemory.zero(&storage) }
 }
 
 /// keccak256(a ‖ b), absorbed piecewise so no concatenated copy of secret bytes is left behind.
