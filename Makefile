@@ -6,12 +6,13 @@ SWIFT        ?= swift
 APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev libsnappy-dev python3 python3-venv
 BENCH_APT    := openssl gcc
 
-.PHONY: dev test statetests deps build check-layers import-check bench clean help
+.PHONY: dev test statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help
 
 help:
 	@echo "make dev    build and start a one-node dev chain (JSON-RPC on 127.0.0.1:8545; DEV_ARGS=... for more flags)"
 	@echo "make test   every test: layer checks, unit, property, fuzz, conformance and end-to-end (web3.py) suites"
 	@echo "make bench  benchmarks with their peers (OpenSSL SHA3-256, libsecp256k1 in C)"
+	@echo "make fuzz   libFuzzer on the RLPx decoders, 10^6 inputs each (FUZZ_RUNS=...)"
 
 deps:
 	@bash tools/install-deps.sh $(APT_PACKAGES)
@@ -46,6 +47,18 @@ test: deps check-layers import-check
 	$(SWIFT) test --skip-build --filter '$(TIMING_SUITES)'
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh
 	@$(MAKE) --no-print-directory statetests
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer on the decoders of peer data (RLPx auth, ack, frames): Sources/CloisterFuzz,
+# built with -sanitize=fuzzer,address into .build-fuzz (tools/fuzz.sh). `fuzz` runs
+# FUZZ_RUNS inputs per decoder; `fuzz-smoke`, part of `make test`, FUZZ_SMOKE each.
+FUZZ_RUNS  ?= 1000000
+FUZZ_SMOKE ?= 20s
+fuzz: deps
+	SWIFT=$(SWIFT) bash tools/fuzz.sh all $(FUZZ_RUNS)
+
+fuzz-smoke: deps
+	SWIFT=$(SWIFT) bash tools/fuzz.sh all $(FUZZ_SMOKE)
 
 # ethereum/tests GeneralStateTests for every fork the EVM implements, from
 # ConstantinopleFix (Petersburg) to Cancun (about 15 s each, ConstantinopleFix under

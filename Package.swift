@@ -164,6 +164,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Fuzzing (`make fuzz`, tools/fuzz.sh): libFuzzer targets for peer-data decoders.
+        // Built with `-sanitize=fuzzer -DFUZZING` into .build-fuzz; a normal build makes
+        // the replay tool of the same code.
+        .executableTarget(
+            name: "CloisterFuzz",
+            dependencies: [
+                "P2P", "Primitives",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Test support and tests
         .target(
             name: "TestSupport",

@@ -37,9 +37,11 @@ ALLOWED = {
     "Node": None,  # everything above
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
     "CloisterEnclaveMain": {"Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},
+    # libFuzzer targets (tools/fuzz.sh): the decoders of peer data and what they need.
+    "CloisterFuzz": {"P2P", "Primitives", "NIOCore"},
     "TestSupport": None,  # anything but Node and the executables (checked below)
 }
-NEVER_FROM_TESTSUPPORT = {"Node", "CloisterCLI", "CloisterEnclaveMain"}
+NEVER_FROM_TESTSUPPORT = {"Node", "CloisterCLI", "CloisterEnclaveMain", "CloisterFuzz"}
 NEVER_FROM_ENCLAVE = {"P2P", "RPC", "Chain", "Node"}
 
 

@@ -1,0 +1,69 @@
+/// `cloister-fuzz`: libFuzzer targets for the RLPx decoders (see ``FuzzTarget``).
+///
+/// Built with `-sanitize=fuzzer -DFUZZING` (tools/fuzz.sh) this file exports
+/// `LLVMFuzzerTestOneInput` and libFuzzer supplies `main`. In a normal build it is
+/// a replay tool instead: `CLOISTER_FUZZ=rlpx-frame cloister-fuzz FILE|DIR…` runs
+/// saved inputs (a crash reproducer, a corpus) through the same code.
+
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    FuzzEntry.target.run(input)
+    return 0
+}
+#else
+import Foundation
+
+@main
+enum CloisterFuzzReplay {
+    static func main() {
+        let target = FuzzEntry.target
+        let paths = CommandLine.arguments.dropFirst()
+        var files: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                FuzzEntry.fail("no such file: \(path)")
+            }
+            if isDirectory.boolValue {
+                let names = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+                files += names.sorted().map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        for file in files {
+            guard let data = fm.contents(atPath: file) else { FuzzEntry.fail("cannot read \(file)") }
+            target.run([UInt8](data))
+        }
+        print("\(target.rawValue): replayed \(files.count) inputs")
+    }
+}
+#endif
+
+/// The target chosen by `CLOISTER_FUZZ`; exits with a usage message when unset or unknown.
+enum FuzzEntry {
+    static let target: FuzzTarget = {
+        guard let target = FuzzTarget.selected else {
+            fail("set \(FuzzTarget.environmentVariable) to one of: "
+                 + FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return target
+    }()
+
+    static func fail(_ message: String) -> Never {
+        let text = Array("cloister-fuzz: \(message)\n".utf8)
+        _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        exit(2)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
