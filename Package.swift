@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Primitives", "ChainTypes", "Storage", "State", "Consensus", "Chain", "RPC", "Keystore",
+                "Primitives", "ChainTypes", "Storage", "State", "Consensus", "Chain", "RPC", "Keystore", "P2P",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -158,7 +158,7 @@ let package = Package(
             name: "CloisterCLI",
             dependencies: [
                 "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution", "Consensus", "Chain", "Keystore",
-                "RPC", "Node", .product(name: "Logging", package: "swift-log"),
+                "RPC", "P2P", "Node", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -246,7 +246,8 @@ let package = Package(
         ),
         .testTarget(
             name: "P2PTests",
-            dependencies: ["P2P", "CSnappy", "Chain", "ChainTypes", "Primitives", "TestSupport",
+            dependencies: ["P2P", "CSnappy", "Chain", "ChainTypes", "Primitives", "TestSupport", "Storage", "State", "Consensus",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict

@@ -4,6 +4,7 @@ import Logging
 import Primitives
 import Keystore
 import RPC
+import P2P
 import Node
 
 /// The JSON-RPC flags `dev` and `node` share. Where the two differ in a default
@@ -208,8 +209,45 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var rpc: RPCOptions
 
+    @Option(help: "authority (seals with --unlock) or observer (no key: verifies, serves reads, relays transactions).")
+    var role: NodeRole = .authority
+
+    @Option(help: "TCP port for peers (RLPx).")
+    var port = 30303
+
+    @Option(name: .customLong("p2p-addr"), help: "Address to listen for peers on.")
+    var p2pAddr = "0.0.0.0"
+
+    @Option(help: "File with the node key (64 hex characters); default DATADIR/nodekey, created 0600 on first start.")
+    var nodekey: String?
+
+    @Option(help: "Static peers to keep connected, comma-separated enode URLs (added to DATADIR/static-nodes.json's).")
+    var peers: String?
+
+    @Option(name: .customLong("max-peers"), help: "Peers at most (static peers are dialled even when full).")
+    var maxPeers = 50
+
+    @Option(name: .customLong("allowed-nodes"),
+            help: "JSON list of enode URLs or node ids allowed to connect, instead of the genesis config.network.allowedNodes.")
+    var allowedNodes: String?
+
+    @Option(name: .customLong("nat-host"), help: "The host in the enode URL printed for peers to dial.")
+    var natHost = "127.0.0.1"
+
+    @Flag(name: .customLong("no-tx-relay"), help: "Observer: refuse transactions over RPC instead of relaying them to peers.")
+    var noTxRelay = false
+
+    @Flag(name: .customLong("nodiscover"), help: "Accepted for go-ethereum compatibility; discovery is always off (peers are static).")
+    var nodiscover = false
+
+    @Flag(name: .customLong("no-p2p"), help: "Run without the peer-to-peer network (a single node).")
+    var noP2P = false
+
+    enum NodeRole: String, ExpressibleByArgument { case authority, observer }
+
     func run() async throws {
         let logger = makeLogger("cloister.node")
+        if role == .observer && unlock != nil { throw CLIError("an observer holds no sealing key: drop --unlock or use --role authority") }
         var genesisBytes: [UInt8]?
         if let genesis {
             guard let data = FileManager.default.contents(atPath: genesis) else { throw CLIError("cannot read \(genesis)") }
@@ -229,8 +267,34 @@ struct NodeCommand: AsyncParsableCommand {
                 key = try Web3SecretStorage.decrypt(json, password: pass)
             } catch let e as CLIError { throw e } catch { throw CLIError("unlocking \(address): \(error)") }
         }
-        let config = NodeConfiguration(dataDirectory: datadir, genesis: genesisBytes, sealingKey: key,
+        var config = NodeConfiguration(dataDirectory: datadir, genesis: genesisBytes, sealingKey: key,
                                        rpc: try rpc.configuration(for: .node), rpcLimits: try rpc.limits(for: .node))
+        if !noP2P {
+            try FileManager.default.createDirectory(atPath: datadir, withIntermediateDirectories: true)
+            let nodeKey = try NodeKeyFile.loadOrCreate(at: nodekey ?? (datadir as NSString).appendingPathComponent("nodekey"))
+            var p2p = P2PConfiguration(nodeKey: nodeKey, clientID: NodeVersion.clientVersion)
+            p2p.host = p2pAddr
+            p2p.port = port
+            p2p.maxPeers = maxPeers
+            var statics = try NetworkSetup.staticNodes(dataDirectory: datadir)
+            for text in (peers ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+                do { statics.append(try EnodeURL.parse(text)) } catch { throw CLIError("--peers: \(error)") }
+            }
+            p2p.staticPeers = statics
+            if let allowedNodes {
+                guard let data = FileManager.default.contents(atPath: allowedNodes),
+                      let list = (try? JSONSerialization.jsonObject(with: data)) as? [String] else {
+                    throw CLIError("--allowed-nodes: \(allowedNodes) must hold a JSON list of enode URLs or node ids")
+                }
+                p2p.allowedNodes = try NetworkSetup.nodeIDs(list, source: allowedNodes)
+            }
+            p2p.relayTransactions = !noTxRelay
+            config.p2p = p2p
+            config.advertisedHost = natHost
+        }
+        if noTxRelay {
+            config.refusesTransactions = "this observer does not accept transactions (--no-tx-relay): send them to an authority's node"
+        }
         let node: ChainNode
         do { node = try ChainNode(config, logger: logger) } catch { throw CLIError("\(error)") }
         try await node.run()

@@ -7,6 +7,7 @@ import State
 import Consensus
 public import Chain
 public import RPC
+public import P2P
 import ServiceLifecycle
 import Hummingbird
 
@@ -23,6 +24,12 @@ public struct NodeConfiguration: Sendable {
     public var pool: PoolConfig
     /// Keys `eth_sendTransaction` may sign with (dev chains only).
     public var unlockedAccounts: [Secp256k1.PrivateKey]
+    /// The peer-to-peer network; nil for a node that talks to no peer (the dev chain).
+    public var p2p: P2PConfiguration?
+    /// The host put in the enode URL this node prints (what peers should dial).
+    public var advertisedHost = "127.0.0.1"
+    /// When set, RPC refuses transactions with this message (`--no-tx-relay`).
+    public var refusesTransactions: String?
 
     public init(dataDirectory: String, genesis: [UInt8]? = nil, sealingKey: Secp256k1.PrivateKey? = nil,
                 rpc: RPCServerConfiguration = RPCServerConfiguration(), rpcLimits: RPCLimits = RPCLimits(),
@@ -50,6 +57,8 @@ public final class ChainNode: Sendable {
     let store: LMDBStore
     let clique: Clique
     let logger: Logger
+    /// The consortium network, when configured.
+    public let network: P2PNetwork?
 
     public init(_ configuration: NodeConfiguration, logger: Logger) throws(NodeError) {
         self.configuration = configuration
@@ -71,7 +80,24 @@ public final class ChainNode: Sendable {
         guard let engine = chain.engine as? Clique else { throw NodeError("the chain's engine is not Clique") }
         clique = engine
         pool = TransactionPool(chain: chain, config: configuration.pool)
+        if var p2p = configuration.p2p {
+            // The genesis allowlist, unless the operator gave one.
+            if p2p.allowedNodes == nil, let entries = chain.config.network?.allowedNodes {
+                p2p.allowedNodes = try NetworkSetup.nodeIDs(entries, source: "genesis config.network.allowedNodes")
+            }
+            do { network = try P2PNetwork(configuration: p2p, chain: chain, pool: pool, logger: logger) } catch {
+                throw NodeError("network: \(error)")
+            }
+        } else {
+            network = nil
+        }
         var status = NodeStatus()
+        status.refusesTransactions = configuration.refusesTransactions
+        if let network {
+            status.listening = { network.isListening }
+            status.peerCount = { network.peerCount }
+            status.admin = NetworkSetup.hooks(network, advertisedHost: configuration.advertisedHost)
+        }
         if let key = configuration.sealingKey {
             let chain = self.chain, clique = self.clique, address = key.address
             status.sealing = {
@@ -110,6 +136,7 @@ public final class ChainNode: Sendable {
                                                "chainId": "\(chain.config.chainID)"])
         let app = RPCServer.application(backend: backend, configuration: configuration.rpc, logger: logger)
         var services: [any Service] = [app]
+        if let network { services.append(NetworkService(network: network)) }
         if let key = configuration.sealingKey {
             let logger = self.logger
             let builder = BlockBuilder(chain: chain, pool: pool, key: key)

@@ -62,6 +62,11 @@ public struct NodeStatus: Sendable {
     public var syncing: @Sendable () -> SyncProgress? = { nil }
     /// Whether this node seals blocks now: it holds a key that is a current signer (`eth_mining`).
     public var sealing: @Sendable () -> Bool = { false }
+    /// The peer-to-peer layer's `admin_` methods; nil without a network.
+    public var admin: AdminHooks?
+    /// When set, transactions sent over RPC are refused with this message (an observer
+    /// under `--no-tx-relay`).
+    public var refusesTransactions: String?
 
     public init() {}
 }
@@ -180,6 +185,7 @@ public final class RPCBackend: Sendable {
         registerLogs(&m)
         registerClique(&m)
         registerDevAccounts(&m)
+        registerAdmin(&m)
         // Methods without parameters refuse any (go-ethereum: "too many arguments, want at most 0").
         for name in Self.parameterless {
             guard let body = m[name] else { continue }

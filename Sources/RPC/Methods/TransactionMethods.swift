@@ -27,6 +27,7 @@ extension RPCBackend {
         }
         m["eth_sendRawTransaction"] = { [self] p, _ in
             try p.atMost(1)
+            if let refusal = status.refusesTransactions { throw RPCError.server(refusal) }
             let bytes = try p.data(0)
             let tx: SignedTransaction
             do { tx = try SignedTransaction(networkEncoding: bytes) } catch {
