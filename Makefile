@@ -10,6 +10,7 @@ BENCH_APT    := openssl gcc
 
 help:
 	@echo "make dev    build and start a one-node dev chain (JSON-RPC on 127.0.0.1:8545; DEV_ARGS=... for more flags)"
+	@echo "make devnet a local consortium: 4 authorities + 1 observer on loopback (DEVNET_ARGS=...)"
 	@echo "make test   every test: layer checks, unit, property, fuzz, conformance and end-to-end (web3.py) suites"
 	@echo "make bench  benchmarks with their peers (OpenSSL SHA3-256, libsecp256k1 in C)"
 	@echo "make fuzz   libFuzzer on the RLPx decoders, 10^6 inputs each (FUZZ_RUNS=...)"
@@ -26,6 +27,12 @@ DEV_ARGS ?=
 dev: build
 	$(SWIFT) run cloister dev $(DEV_ARGS)
 
+# A local consortium: 4 authorities and 1 observer on loopback (keys, genesis with the
+# allowlist and data dirs in one folder; Ctrl-C stops all). DEVNET_ARGS=... for more.
+DEVNET_ARGS ?=
+devnet: build
+	python3 tools/devnet/devnet.py --bin "$$($(SWIFT) build --show-bin-path)/cloister" $(DEVNET_ARGS)
+
 # Every target's declared dependencies must follow DESIGN.md's layer table.
 check-layers: deps
 	@$(SWIFT) package dump-package | python3 tools/check-layers.py
@@ -38,7 +45,7 @@ import-check: deps
 # Suites that measure time (sealing on time under RPC load, time limits, live HTTP
 # exchanges) run in a second pass on their own: in the first, hundreds of CPU-bound
 # tests share Swift's cooperative pool and would starve them.
-TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests
+TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests|NetworkTests|PartitionTests
 
 # The crash test drives the debug `cloister` binary, so it is built first.
 test: deps check-layers import-check

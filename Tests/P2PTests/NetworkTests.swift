@@ -9,6 +9,9 @@ import Consensus
 import Chain
 import P2P
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Cloister nodes on loopback: handshake, Status, allowlist, sync, propagation.
 @Suite(.serialized) struct NetworkTests {
@@ -183,5 +186,97 @@ import TestSupport
             #expect(Set(signers) == [TestKeys.address("A"), TestKeys.address("B")])
             for i in 1..<signers.count { #expect(signers[i] != signers[i - 1]) }
         }
+    }
+}
+
+/// A consortium split in two halves, then healed, converges on one chain and loses no
+/// transaction sent during the split; a hostile connection costs only itself.
+@Suite(.serialized) struct PartitionTests {
+    typealias Node = NetworkTests.Node
+
+    static func transfer(_ from: String, nonce: UInt64, value: UInt64) -> SignedTransaction {
+        Transaction.dynamicFee(DynamicFeeTransaction(chainID: 1337, nonce: nonce, maxPriorityFeePerGas: UInt256(1),
+                                                     maxFeePerGas: UInt256(10_000_000_000), gasLimit: 21_000,
+                                                     to: TestKeys.address("Z"), value: UInt256(value)))
+            .signed(with: TestKeys.key(from))
+    }
+
+    static func cut(_ a: Node, _ b: Node) {
+        a.network.removePeer(b.network.nodeID)
+        b.network.removePeer(a.network.nodeID)
+    }
+
+    @Test func aTwoTwoSplitHealsIntoOneChainAndKeepsItsTransactions() async throws {
+        let signers = ["A", "B", "C", "D"]
+        let g = NetworkTests.genesis(signers: signers, period: 1)
+        let nodes = try signers.map { try Node(genesis: g, nodeKey: "P\($0)", signer: $0) }
+        let producers = nodes.map { n in BlockProducer(builder: BlockBuilder(chain: n.chain, pool: n.pool, key: TestKeys.key(n.signer ?? "A"))) }
+        try await NetworkTests.running(nodes) {
+            for i in nodes.indices { for j in nodes.indices where j > i { nodes[i].network.addPeer(nodes[j].enode) } }
+            try await NetworkTests.until("full mesh") { nodes.allSatisfy { $0.network.peerCount == 3 } }
+            let sealing = producers.map { p in Task { await p.run() } }
+            defer { for t in sealing { t.cancel() } }
+            try await NetworkTests.until("4 blocks on one head", seconds: 30) {
+                nodes[0].chain.head.header.number >= 4 && Set(nodes.map { $0.chain.head.hash }).count == 1
+            }
+            // Split {A, B} | {C, D}.
+            for i in 0..<2 { for j in 2..<4 { Self.cut(nodes[i], nodes[j]) } }
+            try await NetworkTests.until("split") { nodes.allSatisfy { $0.network.peerCount == 1 } }
+            let left = Self.transfer("X", nonce: 0, value: 11), right = Self.transfer("Y", nonce: 0, value: 22)
+            try nodes[0].pool.add(left)
+            try nodes[3].pool.add(right)
+            try await Task.sleep(for: .seconds(4))
+            // Heal.
+            for i in 0..<2 { for j in 2..<4 { nodes[i].network.addPeer(nodes[j].enode) } }
+            try await NetworkTests.until("one head again, both transfers mined", seconds: 60) {
+                Set(nodes.map { $0.chain.head.hash }).count == 1
+                    && nodes[0].chain.transactionLocation(left.hash) != nil
+                    && nodes[0].chain.transactionLocation(right.hash) != nil
+            }
+            for n in nodes {
+                #expect(n.chain.transactionLocation(left.hash) != nil)
+                #expect(n.chain.transactionLocation(right.hash) != nil)
+            }
+        }
+    }
+
+    @Test func garbageFromAConnectionCostsOnlyThatConnection() async throws {
+        let g = NetworkTests.genesis(signers: ["A"])
+        let a = try Node(genesis: g, nodeKey: "G1", signer: "A")
+        let b = try Node(genesis: g, nodeKey: "G2")
+        try await NetworkTests.running([a, b]) {
+            b.network.addPeer(a.enode)
+            try await NetworkTests.until("connected") { a.network.peerCount == 1 }
+            // Hostile inputs: random bytes, an oversized "auth" length prefix, a truncated handshake.
+            let port = try #require(a.network.listeningPort)
+            for payload in [[UInt8](repeating: 0xff, count: 4096), [0xff, 0xff] + [UInt8](repeating: 1, count: 200),
+                            Array((0..<307).map { UInt8(truncatingIfNeeded: $0 &* 31) })] {
+                try RawSocket.sendAndClose(port: port, payload)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(a.network.peerCount == 1)
+            try a.seal()
+            try await NetworkTests.until("the good peer still follows") { b.chain.head.hash == a.chain.head.hash }
+        }
+    }
+}
+
+/// Writes bytes to a loopback port and closes (hostile-peer tests).
+enum RawSocket {
+    struct Failure: Error {}
+
+    static func sendAndClose(port: Int, _ bytes: [UInt8]) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure() }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard ok == 0 else { throw Failure() }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     }
 }
