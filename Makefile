@@ -53,6 +53,7 @@ test: deps check-layers import-check
 	$(SWIFT) test --skip '$(TIMING_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(TIMING_SUITES)'
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh
+	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" Tests/e2e/.venv/bin/python tools/devnet/scenarios.py
 	@$(MAKE) --no-print-directory statetests
 	@$(MAKE) --no-print-directory fuzz-smoke
 

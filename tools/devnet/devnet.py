@@ -64,7 +64,7 @@ def genesis(authorities: list[str], allowed: list[str], period: int, chain_id: i
     }
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--authorities", type=int, default=4)
     p.add_argument("--observers", type=int, default=1)
@@ -75,7 +75,11 @@ def main() -> int:
     p.add_argument("--rpc-port", type=int, default=8545)
     p.add_argument("--bin", default=os.environ.get("CLOISTER_BIN", str(ROOT / ".build/debug/cloister")))
     p.add_argument("--prepare-only", action="store_true", help="write keys, genesis and data dirs, start nothing")
-    args = p.parse_args()
+    return p
+
+
+def prepare(args) -> tuple[Path, list[dict]]:
+    """Writes keys, node keys, the genesis and initialised data dirs; returns (folder, nodes)."""
     if args.authorities < 1:
         raise SystemExit("at least one authority")
     base = args.dir or Path(tempfile.mkdtemp(prefix="cloister-devnet-"))
@@ -107,26 +111,41 @@ def main() -> int:
             node["password"] = password
         node["enode"] = f"enode://{node_id}@127.0.0.1:{node['p2p']}"
         nodes.append(node)
-    g = genesis([n["address"] for n in nodes if n["role"] == "authority"], [n["enode"] for n in nodes], args.period, args.chain_id)
+    # Authorities past `signers` are candidates: keyed and allowed, but voted in later.
+    sealers = [n["address"] for n in nodes if n["role"] == "authority"][:getattr(args, "signers", None) or args.authorities]
+    g = genesis(sealers, [n["enode"] for n in nodes], args.period, args.chain_id)
     (base / "genesis.json").write_text(json.dumps(g, indent=2))
     for n in nodes:
         run([args.bin, "init", "--datadir", str(n["dir"]), str(base / "genesis.json")])
         (n["dir"] / "static-nodes.json").write_text(json.dumps([m["enode"] for m in nodes if m is not n]))
+    return base, nodes
+
+
+def command(binary: str, n: dict) -> list[str]:
+    """The `cloister node` command line of one prepared node."""
+    cmd = [binary, "node", "--datadir", str(n["dir"]), "--port", str(n["p2p"]), "--http-port", str(n["rpc"]),
+           "--http-api", "eth,net,web3,txpool,clique,admin"]
+    if n["role"] == "authority":
+        cmd += ["--unlock", n["address"], "--password", str(n["password"]), "--keystore", str(n["dir"] / "keystore")]
+    else:
+        cmd += ["--role", "observer"]
+    return cmd
+
+
+def start(binary: str, n: dict) -> subprocess.Popen:
+    log = open(n["dir"] / "node.log", "a")
+    return subprocess.Popen(command(binary, n), stdout=log, stderr=subprocess.STDOUT)
+
+
+def main() -> int:
+    args = parser().parse_args()
+    base, nodes = prepare(args)
     print(f"devnet in {base}: {args.authorities} authorities, {args.observers} observers, chain id {args.chain_id}")
     for n in nodes:
         print(f"  {n['name']:<12} rpc http://127.0.0.1:{n['rpc']}  {n['enode']}" + (f"  signer {n['address']}" if "address" in n else ""))
     if args.prepare_only:
         return 0
-    procs = []
-    for n in nodes:
-        cmd = [args.bin, "node", "--datadir", str(n["dir"]), "--port", str(n["p2p"]), "--http-port", str(n["rpc"]),
-               "--http-api", "eth,net,web3,txpool,clique,admin"]
-        if n["role"] == "authority":
-            cmd += ["--unlock", n["address"], "--password", str(n["password"]), "--keystore", str(n["dir"] / "keystore")]
-        else:
-            cmd += ["--role", "observer"]
-        log = open(n["dir"] / "node.log", "w")
-        procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
+    procs = [start(args.bin, n) for n in nodes]
     print("logs: <node dir>/node.log — Ctrl-C stops every node")
 
     def stop(*_):
