@@ -58,16 +58,22 @@ extension P2PNetwork {
             Task { await self.importFromPeer([m.block], peer: peer) }
         case .newBlockHashes(let m):
             let unknown = m.blocks.filter { peer.markBlock($0.hash); return chain.header(hash: $0.hash) == nil }
-            guard !unknown.isEmpty else { return }
-            Task { await self.fetchAnnounced(unknown.map(\.hash), from: peer) }
+            guard !unknown.isEmpty, peer.beginFetch() else { return }
+            Task {
+                await self.fetchAnnounced(unknown.map(\.hash), from: peer)
+                peer.endFetch()
+            }
         case .transactions(let m):
             for tx in m.transactions { peer.markTransaction(tx.hash) }
             Task { await self.admit(m.transactions) }
         case .newPooledTransactionHashes(let m):
             for a in m.announcements { peer.markTransaction(a.hash) }
             let unknown = m.announcements.map(\.hash).filter { pool.transaction($0) == nil }
-            guard !unknown.isEmpty else { return }
-            Task { await self.fetchPooled(unknown, from: peer) }
+            guard !unknown.isEmpty, peer.beginFetch() else { return }
+            Task {
+                await self.fetchPooled(unknown, from: peer)
+                peer.endFetch()
+            }
         }
     }
 

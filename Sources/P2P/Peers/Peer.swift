@@ -51,6 +51,9 @@ final class Peer: Sendable {
     static let maximumQueued = 4_096
     static let knownBlocks = 1_024
     static let knownTransactions = 32_768
+    /// Fetches of announced blocks or transactions running at once for this peer; more
+    /// announcements wait for the next (a flood of announcements costs bounded work).
+    static let maximumFetches = 4
 
     private struct State: Sendable {
         var head: Hash32
@@ -61,6 +64,7 @@ final class Peer: Sendable {
         var pending: [UInt64: CheckedContinuation<Eth.Message, any Error>] = [:]
         var queued = 0
         var closed = false
+        var fetches = 0
     }
     private let state: Mutex<State>
     private let outbound: AsyncStream<[UInt8]>.Continuation
@@ -94,6 +98,17 @@ final class Peer: Sendable {
     func markBlock(_ hash: Hash32) { state.withLock { $0.knownBlocks.insert(hash) } }
     func knows(transaction hash: Hash32) -> Bool { state.withLock { $0.knownTransactions.contains(hash) } }
     func markTransaction(_ hash: Hash32) { state.withLock { $0.knownTransactions.insert(hash) } }
+
+    /// Claims a fetch slot; false when ``maximumFetches`` are running (skip the fetch).
+    func beginFetch() -> Bool {
+        state.withLock { s in
+            guard s.fetches < Self.maximumFetches else { return false }
+            s.fetches += 1
+            return true
+        }
+    }
+
+    func endFetch() { state.withLock { $0.fetches -= 1 } }
 
     // MARK: Sending
 
