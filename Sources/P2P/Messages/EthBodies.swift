@@ -38,28 +38,6 @@ extension Eth {
         }
     }
 
-    /// GetBlockBodies (0x05): `[request-id, [hash, …]]`, at most ``Eth/maximumBodies`` hashes.
-    public struct GetBlockBodies: Sendable, Hashable, RLPEncodable {
-        public var requestID: UInt64
-        public var hashes: [Hash32]
-
-        public init(requestID: UInt64, hashes: [Hash32]) { self.requestID = requestID; self.hashes = hashes }
-
-        public func encode(to e: inout RLPEncoder) {
-            e.appendList { e in
-                e.append(requestID)
-                e.appendList(of: hashes)
-            }
-        }
-
-        public init(rlp payload: [UInt8]) throws(MessageError) {
-            var r = try MessageReader.eth(payload, "GetBlockBodies")
-            requestID = try r.uint64()
-            hashes = try r.hashes("hashes", limit: Eth.maximumBodies)
-            try r.finish()
-        }
-    }
-
     /// BlockBodies (0x06): `[request-id, [[transactions, ommers], …]]`, at most
     /// ``Eth/maximumBodies`` bodies and ``Eth/maximumTransactionsPerResponse`` transactions in all.
     public struct BlockBodies: Sendable, Hashable, RLPEncodable {

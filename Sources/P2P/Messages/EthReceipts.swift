@@ -2,28 +2,6 @@ public import Primitives
 public import ChainTypes
 
 extension Eth {
-    /// GetReceipts (0x0f): `[request-id, [blockhash, …]]`, at most ``Eth/maximumReceiptBlocks``.
-    public struct GetReceipts: Sendable, Hashable, RLPEncodable {
-        public var requestID: UInt64
-        public var hashes: [Hash32]
-
-        public init(requestID: UInt64, hashes: [Hash32]) { self.requestID = requestID; self.hashes = hashes }
-
-        public func encode(to e: inout RLPEncoder) {
-            e.appendList { e in
-                e.append(requestID)
-                e.appendList(of: hashes)
-            }
-        }
-
-        public init(rlp payload: [UInt8]) throws(MessageError) {
-            var r = try MessageReader.eth(payload, "GetReceipts")
-            requestID = try r.uint64()
-            hashes = try r.hashes("hashes", limit: Eth.maximumReceiptBlocks)
-            try r.finish()
-        }
-    }
-
     /// Receipts (0x10): `[request-id, [[receipt, …], …]]`, one list per requested block, at
     /// most ``Eth/maximumReceiptBlocks`` blocks and ``Eth/maximumTransactionsPerResponse``
     /// receipts in all.

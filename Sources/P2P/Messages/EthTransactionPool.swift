@@ -2,28 +2,6 @@ public import Primitives
 public import ChainTypes
 
 extension Eth {
-    /// GetPooledTransactions (0x09): `[request-id, [hash, …]]`, at most ``Eth/maximumTransactions``.
-    public struct GetPooledTransactions: Sendable, Hashable, RLPEncodable {
-        public var requestID: UInt64
-        public var hashes: [Hash32]
-
-        public init(requestID: UInt64, hashes: [Hash32]) { self.requestID = requestID; self.hashes = hashes }
-
-        public func encode(to e: inout RLPEncoder) {
-            e.appendList { e in
-                e.append(requestID)
-                e.appendList(of: hashes)
-            }
-        }
-
-        public init(rlp payload: [UInt8]) throws(MessageError) {
-            var r = try MessageReader.eth(payload, "GetPooledTransactions")
-            requestID = try r.uint64()
-            hashes = try r.hashes("hashes", limit: Eth.maximumTransactions)
-            try r.finish()
-        }
-    }
-
     /// PooledTransactions (0x0a): `[request-id, [tx, …]]`, at most ``Eth/maximumTransactions``,
     /// in the EIP-2718 form of ``Transactions``.
     public struct PooledTransactions: Sendable, Hashable, RLPEncodable {

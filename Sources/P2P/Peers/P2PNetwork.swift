@@ -108,20 +108,43 @@ public final class P2PNetwork: Sendable {
             }
         boundPort.withLock { $0 = server.channel.localAddress?.port }
         logger.info("Peer-to-peer listening", metadata: ["enode": "\(enode())"])
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask {
-                try await server.executeThenClose { inbound in
-                    try await withThrowingDiscardingTaskGroup { sessions in
+        // Every accepted connection must be run to its end (NIO requires each async channel to
+        // be closed through `executeThenClose`), so the accept loop is never cancelled: it ends
+        // when the server channel closes, and only then are the sessions it started cancelled.
+        let (acceptEnded, acceptEndedInput) = AsyncStream<Void>.makeStream()
+        let acceptLoop = Task {
+            await withDiscardingTaskGroup { sessions in
+                do {
+                    try await server.executeThenClose { inbound in
                         for try await (child, handshake) in inbound {
                             sessions.addTask { await self.runSession(child, handshake: handshake, inbound: true) }
                         }
                     }
+                } catch {
+                    self.logger.debug("Listener ended", metadata: ["error": "\(error)"])
                 }
+                acceptEndedInput.finish()
             }
-            group.addTask { try await self.dialLoop() }
-            group.addTask { await self.handleEvents(stream) }
-            group.addTask { try await self.retryEarlyBlocks() }
         }
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await self.dialLoop() }
+                    group.addTask { await self.handleEvents(stream) }
+                    group.addTask { try await self.retryEarlyBlocks() }
+                }
+            } onCancel: {
+                server.channel.close(promise: nil)
+            }
+        } catch {
+            logger.debug("Network stopping", metadata: ["reason": "\(error)"])
+        }
+        server.channel.close(promise: nil)
+        for await _ in acceptEnded {}
+        for peer in connectedPeers { peer.disconnect(.clientQuitting) }
+        acceptLoop.cancel()
+        await acceptLoop.value
+        boundPort.withLock { $0 = nil }
     }
 
     /// The pipeline of a new connection: handshake, read timeout, then the async channel.
@@ -176,27 +199,25 @@ public final class P2PNetwork: Sendable {
     private func runSession(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
                             handshake: EventLoopFuture<RLPx.HandshakeCompleted>, inbound: Bool) async {
         let address = channel.channel.remoteAddress?.description ?? "unknown"
-        let completed: RLPx.HandshakeCompleted
-        do { completed = try await handshake.get() } catch {
-            logger.debug("Handshake failed", metadata: ["address": "\(address)", "error": "\(error)"])
-            channel.channel.close(promise: nil)
-            return
-        }
-        let remote = NodeID(publicKey: completed.remotePublicKey)
+        var remote: NodeID?
         do {
+            // Everything inside `executeThenClose`, so the channel is closed however the session ends.
             try await channel.executeThenClose { input, output in
+                let completed = try await handshake.get()
+                let id = NodeID(publicKey: completed.remotePublicKey)
+                remote = id
                 var frames = input.makeAsyncIterator()
-                try await self.session(remote: remote, inbound: inbound, address: address, channel: channel.channel,
+                try await self.session(remote: id, inbound: inbound, address: address, channel: channel.channel,
                                        frames: &frames, output: output)
             }
         } catch let error as PeerError {
             switch error {
-            case .malformed, .protocolBreach: ban(remote)
+            case .malformed, .protocolBreach: if let remote { ban(remote) }
             default: break
             }
-            logger.debug("Peer session ended", metadata: ["peer": "\(remote.short)", "reason": "\(error)"])
+            logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "reason": "\(error)"])
         } catch {
-            logger.debug("Peer session ended", metadata: ["peer": "\(remote.short)", "error": "\(error)"])
+            logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         }
     }
 
