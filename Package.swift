@@ -51,6 +51,8 @@ let package = Package(
             pkgConfig: "snappy",
             providers: [.apt(["libsnappy-dev"])]
         ),
+        // libFuzzer's driver entry, declared only (the fuzzer build links it): CloisterFuzz.
+        .systemLibrary(name: "CFuzzerDriver"),
         .systemLibrary(
             name: "CLMDB",
             pkgConfig: "lmdb",
@@ -170,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "CloisterFuzz",
             dependencies: [
-                "P2P", "Primitives",
+                "P2P", "Primitives", "CFuzzerDriver",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -1,16 +1,31 @@
-/// `cloister-fuzz`: libFuzzer targets for the RLPx decoders (see ``FuzzTarget``).
+/// `CloisterFuzz`: libFuzzer targets for the RLPx decoders (see ``FuzzTarget``).
 ///
-/// Built with `-sanitize=fuzzer -DFUZZING` (tools/fuzz.sh) this file exports
-/// `LLVMFuzzerTestOneInput` and libFuzzer supplies `main`. In a normal build it is
-/// a replay tool instead: `CLOISTER_FUZZ=rlpx-frame cloister-fuzz FILE|DIR…` runs
-/// saved inputs (a crash reproducer, a corpus) through the same code.
+/// Built with `-sanitize=fuzzer -DFUZZING` (tools/fuzz.sh), `main` hands control to
+/// libFuzzer's driver with ``fuzzOneInput(_:_:)`` (also exported as
+/// `LLVMFuzzerTestOneInput`). SwiftPM links an executable's Swift entry point as
+/// `main`, so the driver is called from here rather than through libFuzzer's own
+/// `main`. In a normal build the same entry is a replay tool:
+/// `CLOISTER_FUZZ=rlpx-frame CloisterFuzz FILE|DIR…` runs saved inputs (a crash
+/// reproducer, a corpus) through the same code without libFuzzer.
 
 #if FUZZING
+import CFuzzerDriver
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     FuzzEntry.target.run(input)
     return 0
+}
+
+@main
+enum CloisterFuzzMain {
+    static func main() {
+        _ = FuzzEntry.target  // fail fast, before libFuzzer starts, when CLOISTER_FUZZ is wrong
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    }
 }
 #else
 import Foundation
@@ -19,10 +34,9 @@ import Foundation
 enum CloisterFuzzReplay {
     static func main() {
         let target = FuzzEntry.target
-        let paths = CommandLine.arguments.dropFirst()
-        var files: [String] = []
         let fm = FileManager.default
-        for path in paths {
+        var files: [String] = []
+        for path in CommandLine.arguments.dropFirst() {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 FuzzEntry.fail("no such file: \(path)")
@@ -54,7 +68,7 @@ enum FuzzEntry {
     }()
 
     static func fail(_ message: String) -> Never {
-        let text = Array("cloister-fuzz: \(message)\n".utf8)
+        let text = Array("CloisterFuzz: \(message)\n".utf8)
         _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         exit(2)
     }

@@ -6,6 +6,8 @@
 /// - ``FrameWriter`` / ``FrameReader``: one direction of framing each, pure and synchronous.
 /// - ``FrameCodec``: both directions over byte arrays (tests, tools, fuzzing).
 /// - ``FrameEncoder`` / ``FrameDecoder``: the NIO handlers around writer and reader.
+/// - ``HandshakeHandler``: runs the handshake on a channel, then installs the frame
+///   handlers and fires ``HandshakeCompleted`` (with the peer's node key).
 ///
 /// Every value here is used by one owner at a time (a NIO handler on its event
 /// loop); none locks. Peer bytes never trap: every failure is an ``RLPxError``.
