@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev libsnappy-dev python3 python3-venv
 BENCH_APT    := openssl gcc
 
-.PHONY: dev test statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help
+.PHONY: dev devnet test statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help
 
 help:
 	@echo "make dev    build and start a one-node dev chain (JSON-RPC on 127.0.0.1:8545; DEV_ARGS=... for more flags)"
