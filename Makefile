@@ -13,7 +13,7 @@ help:
 	@echo "make devnet a local consortium: 4 authorities + 1 observer on loopback (DEVNET_ARGS=...)"
 	@echo "make test   every test: layer checks, unit, property, fuzz, conformance and end-to-end (web3.py) suites"
 	@echo "make bench  benchmarks with their peers (OpenSSL SHA3-256, libsecp256k1 in C)"
-	@echo "make fuzz   libFuzzer on the RLPx decoders, 10^6 inputs each (FUZZ_RUNS=...)"
+	@echo "make fuzz   libFuzzer on every decoder of peer data, 10^6 inputs each (FUZZ_RUNS=...)"
 
 deps:
 	@bash tools/install-deps.sh $(APT_PACKAGES)
@@ -57,11 +57,12 @@ test: deps check-layers import-check
 	@$(MAKE) --no-print-directory statetests
 	@$(MAKE) --no-print-directory fuzz-smoke
 
-# libFuzzer on the decoders of peer data (RLPx auth, ack, frames): Sources/CloisterFuzz,
+# libFuzzer on the decoders of peer data (RLPx auth, ack, frames; message ids and Snappy;
+# the base protocol and every eth/68 message; ENR records; enode URLs): Sources/CloisterFuzz,
 # built with -sanitize=fuzzer,address into .build-fuzz (tools/fuzz.sh). `fuzz` runs
 # FUZZ_RUNS inputs per decoder; `fuzz-smoke`, part of `make test`, FUZZ_SMOKE each.
 FUZZ_RUNS  ?= 1000000
-FUZZ_SMOKE ?= 20s
+FUZZ_SMOKE ?= 15s
 fuzz: deps
 	SWIFT=$(SWIFT) bash tools/fuzz.sh all $(FUZZ_RUNS)
 

@@ -172,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "CloisterFuzz",
             dependencies: [
-                "P2P", "Primitives", "CFuzzerDriver",
+                "P2P", "ChainTypes", "Primitives", "CFuzzerDriver",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (Sources/CloisterFuzz) and runs one or all of them.
+# A target's corpus starts from its seeds (well-formed messages, records, URLs).
 #
 #   tools/fuzz.sh TARGET LIMIT [libFuzzer flags…]
-#     TARGET  rlpx-auth | rlpx-ack | rlpx-frame | all
+#     TARGET  rlpx-auth | rlpx-ack | rlpx-frame | p2p-message | eth-message | snappy | enr | enode | all
 #     LIMIT   a number of inputs (1000000) or a time per target (20s)
 #
 # The build (release, -sanitize=fuzzer plus FUZZ_SANITIZERS, default address) goes to
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame)
+TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame p2p-message eth-message snappy enr enode)
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 SANITIZERS=${FUZZ_SANITIZERS-address}
@@ -22,7 +23,7 @@ usage() { echo "usage: tools/fuzz.sh {${TARGETS_ALL[*]// /|}|all} RUNS|SECONDSs 
 target=$1; limit=$2; shift 2
 case "$target" in
     all) targets=("${TARGETS_ALL[@]}") ;;
-    rlpx-auth|rlpx-ack|rlpx-frame) targets=("$target") ;;
+    rlpx-auth|rlpx-ack|rlpx-frame|p2p-message|eth-message|snappy|enr|enode) targets=("$target") ;;
     *) usage ;;
 esac
 case "$limit" in
@@ -53,7 +54,7 @@ for t in "${targets[@]}"; do
     log="$SCRATCH/fuzz-$t.log"
     echo "fuzz: $t (${limit_flags[*]})"
     # libFuzzer reports crashes itself; Swift's backtracer would only race it.
-    if SWIFT_BACKTRACE=enable=no CLOISTER_FUZZ="$t" "$bin" "${limit_flags[@]}" -detect_leaks=0 -print_final_stats=1 \
+    if SWIFT_BACKTRACE=enable=no CLOISTER_FUZZ="$t" CLOISTER_FUZZ_SEEDS="$corpus" "$bin" "${limit_flags[@]}" -detect_leaks=0 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$@" "$corpus" >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)

@@ -1,4 +1,4 @@
-/// `CloisterFuzz`: libFuzzer targets for the RLPx decoders (see ``FuzzTarget``).
+/// `CloisterFuzz`: libFuzzer targets for the decoders of peer data (see ``FuzzTarget``).
 ///
 /// Built with `-sanitize=fuzzer -DFUZZING` (tools/fuzz.sh), `main` hands control to
 /// libFuzzer's driver with ``fuzzOneInput(_:_:)`` (also exported as
@@ -22,6 +22,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 enum CloisterFuzzMain {
     static func main() {
         _ = FuzzEntry.target  // fail fast, before libFuzzer starts, when CLOISTER_FUZZ is wrong
+        FuzzEntry.writeSeeds()
         var argc = CommandLine.argc
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
@@ -66,6 +67,25 @@ enum FuzzEntry {
         }
         return target
     }()
+
+    /// Writes the target's seeds into `CLOISTER_FUZZ_SEEDS` (a corpus directory) when it
+    /// is set and holds no input yet.
+    static func writeSeeds() {
+        guard let directory = getEnvironment("CLOISTER_FUZZ_SEEDS"), let dir = opendir(directory) else { return }
+        var empty = true
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { empty = false; break }
+        }
+        closedir(dir)
+        guard empty else { return }
+        for (i, seed) in target.seeds.enumerated() {
+            let path = directory + "/seed-\(i)"
+            guard let file = fopen(path, "wb") else { fail("cannot write \(path)") }
+            _ = seed.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+        }
+    }
 
     static func fail(_ message: String) -> Never {
         let text = Array("CloisterFuzz: \(message)\n".utf8)

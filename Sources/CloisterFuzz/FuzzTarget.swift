@@ -2,7 +2,7 @@ import NIOCore
 import P2P
 import Primitives
 
-/// The decoders `cloister-fuzz` exercises, chosen by `CLOISTER_FUZZ`.
+/// The decoders `CloisterFuzz` exercises, chosen by `CLOISTER_FUZZ`.
 ///
 /// Every target feeds one input to a decoder of peer data and checks its promises:
 /// it returns or throws an ``RLPxError``, never traps, and what a paired encoder
@@ -18,6 +18,17 @@ enum FuzzTarget: String, CaseIterable {
     /// The frame reader: raw bytes, or frames from the paired writer, cut into pieces,
     /// with one byte flipped or the stream cut short as the input says.
     case rlpxFrame = "rlpx-frame"
+    /// One frame's contents: the message id, Snappy (p2p v5) and the base-protocol or
+    /// eth/68 message inside.
+    case p2pMessage = "p2p-message"
+    /// Every eth/68 message decoder, by id, on uncompressed payloads.
+    case ethMessage = "eth-message"
+    /// Snappy decompression, and compression round trips.
+    case snappy = "snappy"
+    /// ENR records, as RLP and as text.
+    case enr = "enr"
+    /// Enode URLs.
+    case enode = "enode"
 
     static let environmentVariable = "CLOISTER_FUZZ"
 
@@ -32,6 +43,24 @@ enum FuzzTarget: String, CaseIterable {
         case .rlpxAuth: HandshakeFuzz.shared.auth(input)
         case .rlpxAck: HandshakeFuzz.shared.ack(input)
         case .rlpxFrame: FrameFuzz.shared.run(input)
+        case .p2pMessage: MessageFuzz.wire(input)
+        case .ethMessage: MessageFuzz.eth(input)
+        case .snappy: MessageFuzz.snappy(input)
+        case .enr: IdentityFuzz.enr(input)
+        case .enode: IdentityFuzz.enode(input)
+        }
+    }
+
+    /// Well-formed inputs a fresh corpus starts from (the RLPx targets build their own
+    /// structure from the mode byte and need none).
+    var seeds: [[UInt8]] {
+        switch self {
+        case .rlpxAuth, .rlpxAck, .rlpxFrame: []
+        case .p2pMessage: MessageFuzz.wireSeeds
+        case .ethMessage: MessageFuzz.ethSeeds
+        case .snappy: MessageFuzz.snappySeeds
+        case .enr: IdentityFuzz.enrSeeds
+        case .enode: IdentityFuzz.enodeSeeds
         }
     }
 }

@@ -5,16 +5,18 @@ import Primitives
 ///
 /// Guarantees: the id is read strictly (canonical RLP of an integer of at most 8
 /// bytes); a compressed payload's declared length is checked against `limit` before
-/// anything is allocated. Pure functions.
-enum PeerWire {
-    static func frame(id: UInt64, payload: [UInt8], snappy: Bool) -> [UInt8] {
+/// anything is allocated. Pure functions. Public for the libFuzzer target that feeds it
+/// peer bytes (`CloisterFuzz`, target `p2p-message`).
+public enum PeerWire {
+    /// One frame's contents: `rlp(id) ‖ payload`, the payload Snappy-compressed when `snappy`.
+    public static func frame(id: UInt64, payload: [UInt8], snappy: Bool) -> [UInt8] {
         var e = RLPEncoder()
         e.append(id)
         return e.bytes + (snappy ? Snappy.compress(payload) : payload)
     }
 
     /// The message id and the (decompressed) payload of one frame.
-    static func parse(_ frame: [UInt8], snappy: Bool, limit: Int = Snappy.maximumUncompressedLength)
+    public static func parse(_ frame: [UInt8], snappy: Bool, limit: Int = Snappy.maximumUncompressedLength)
         throws(PeerError) -> (id: UInt64, payload: [UInt8]) {
         guard let first = frame.first else { throw .malformed("empty frame") }
         let id: UInt64
