@@ -45,7 +45,7 @@ import-check: deps
 # Suites that measure time (sealing on time under RPC load, time limits, live HTTP
 # exchanges) run in a second pass on their own: in the first, hundreds of CPU-bound
 # tests share Swift's cooperative pool and would starve them.
-TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests|NetworkTests|PartitionTests
+TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests|NetworkTests|PartitionTests|HostilePeerTests
 
 # The crash test drives the debug `cloister` binary, so it is built first.
 test: deps check-layers import-check

@@ -181,7 +181,9 @@ let package = Package(
         // MARK: Test support and tests
         .target(
             name: "TestSupport",
-            dependencies: ["Primitives", "ChainTypes", "EVM"],
+            dependencies: ["Primitives", "ChainTypes", "EVM", "P2P",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

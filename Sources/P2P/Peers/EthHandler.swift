@@ -4,11 +4,16 @@ import Chain
 
 /// Incoming messages of an admitted peer: base protocol, then eth/68 — answered,
 /// delivered to the request waiting for them, or handed to the import threads.
+///
+/// Blocks and transactions a peer pushes are imported before its next message is read,
+/// so a peer that floods them is slowed by TCP rather than buffered: the work a peer
+/// can queue is one message being handled, ``Peer/maximumFetches`` fetches, and its
+/// outbound queue.
 extension P2PNetwork {
     /// Most bytes of one response (go-ethereum's soft response limit).
     static let softResponseLimit = 2 * 1024 * 1024
 
-    func handle(id: UInt64, payload: [UInt8], from peer: Peer) throws(PeerError) {
+    func handle(id: UInt64, payload: [UInt8], from peer: Peer) async throws(PeerError) {
         if id < P2PMessage.reservedMessageIDs {
             let message: P2PMessage
             do { message = try P2PMessage.decode(id: id, payload: payload) } catch { throw .malformed("\(error)") }
@@ -55,7 +60,7 @@ extension P2PNetwork {
             let hash = m.block.hash
             peer.markBlock(hash)
             peer.updateHead(hash, totalDifficulty: m.totalDifficulty)
-            Task { await self.importFromPeer([m.block], peer: peer) }
+            await importFromPeer([m.block], peer: peer)
         case .newBlockHashes(let m):
             let unknown = m.blocks.filter { peer.markBlock($0.hash); return chain.header(hash: $0.hash) == nil }
             guard !unknown.isEmpty, peer.beginFetch() else { return }
@@ -65,7 +70,7 @@ extension P2PNetwork {
             }
         case .transactions(let m):
             for tx in m.transactions { peer.markTransaction(tx.hash) }
-            Task { await self.admit(m.transactions) }
+            await admit(m.transactions)
         case .newPooledTransactionHashes(let m):
             for a in m.announcements { peer.markTransaction(a.hash) }
             let unknown = m.announcements.map(\.hash).filter { pool.transaction($0) == nil }

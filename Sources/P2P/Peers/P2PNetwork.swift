@@ -216,6 +216,10 @@ public final class P2PNetwork: Sendable {
             default: break
             }
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "reason": "\(error)"])
+        } catch let error as RLPxError {
+            // After the handshake, bytes that are not a valid frame come from the key holder itself.
+            if let remote { ban(remote) }
+            logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         } catch {
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         }
@@ -313,7 +317,7 @@ public final class P2PNetwork: Sendable {
             group.addTask {
                 for await frame in queue {
                     try await output.write(ByteBuffer(bytes: frame))
-                    peer.dequeued()
+                    peer.dequeued(bytes: frame.count)
                 }
             }
             group.addTask {
@@ -326,7 +330,7 @@ public final class P2PNetwork: Sendable {
             do {
                 while let frame = try await frames.next() {
                     let (id, payload) = try PeerWire.parse(Array(buffer: frame), snappy: true)
-                    try handle(id: id, payload: payload, from: peer)
+                    try await handle(id: id, payload: payload, from: peer)
                 }
                 throw PeerError.closed
             } catch let error as PeerError {

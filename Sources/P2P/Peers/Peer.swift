@@ -36,7 +36,8 @@ struct RecentSet<Element: Hashable & Sendable>: Sendable {
 /// is known to have, and its outbound queue.
 ///
 /// Guarantees: messages are written in the order they were sent, by one writer task;
-/// at most ``maximumQueued`` messages wait (a peer that does not read is disconnected
+/// at most ``maximumQueued`` messages and ``maximumQueuedBytes`` bytes wait (a peer that
+/// does not read is disconnected
 /// rather than buffered without bound); every request has a timeout and a requestID
 /// that matches one answer only. Thread-safe.
 final class Peer: Sendable {
@@ -49,6 +50,10 @@ final class Peer: Sendable {
     let ethOffset: UInt64
 
     static let maximumQueued = 4_096
+    /// Bytes of frames waiting for the writer: past this a peer that does not read (while
+    /// asking for headers, say) is disconnected. One message of any size is always let
+    /// through an empty queue.
+    static let maximumQueuedBytes = 16 * 1024 * 1024
     static let knownBlocks = 1_024
     static let knownTransactions = 32_768
     /// Fetches of announced blocks or transactions running at once for this peer; more
@@ -63,6 +68,7 @@ final class Peer: Sendable {
         var nextRequestID: UInt64 = 1
         var pending: [UInt64: CheckedContinuation<Eth.Message, any Error>] = [:]
         var queued = 0
+        var queuedBytes = 0
         var closed = false
         var fetches = 0
     }
@@ -122,16 +128,23 @@ final class Peer: Sendable {
         enqueue(PeerWire.frame(id: message.id.rawValue, payload: message.payload, snappy: true))
     }
 
-    /// The queue's writer took one message off.
-    func dequeued() { state.withLock { $0.queued -= 1 } }
+    /// The queue's writer took one message of `bytes` bytes off.
+    func dequeued(bytes: Int) { state.withLock { $0.queued -= 1; $0.queuedBytes -= bytes } }
+
+    /// Messages and bytes waiting for the writer.
+    var queueLength: (messages: Int, bytes: Int) { state.withLock { ($0.queued, $0.queuedBytes) } }
 
     private func enqueue(_ frame: [UInt8]) {
         let overflow = state.withLock { s -> Bool in
             if s.closed { return false }
+            if s.queued >= Self.maximumQueued || (s.queued > 0 && s.queuedBytes + frame.count > Self.maximumQueuedBytes) {
+                return true
+            }
             s.queued += 1
-            return s.queued > Self.maximumQueued
+            s.queuedBytes += frame.count
+            return false
         }
-        if overflow { disconnect(.tooManyPeers); return }
+        if overflow { disconnect(.uselessPeer); return }
         outbound.yield(frame)
     }
 
