@@ -1,7 +1,10 @@
 // Chain benchmarks behind `make bench` (tools/bench/chain.sh drives them):
-//   generate KIND BLOCKS DIR   write DIR/genesis.json and seal BLOCKS full blocks into the data dir DIR/data
-//                              (KIND: transfer = plain ETH transfers, erc20 = ERC-20 `transfer` calls);
-//                              `cloister export` then `cloister import` into a fresh dir is what is timed.
+//   generate KIND BLOCKS DIR [SIGNERS [TXS]]
+//                              write DIR/genesis.json and seal BLOCKS blocks into the data dir DIR/data
+//                              (KIND: transfer = plain ETH transfers, erc20 = ERC-20 `transfer` calls), by
+//                              SIGNERS authorities in turn (default 1), each block full or holding TXS transactions;
+//                              `cloister export` then `cloister import` into a fresh dir is what is timed, and
+//                              tools/bench/sync.py times an observer's network sync of the same blocks.
 //   produce TXS DIR            a single authority with period 1 and a 150M gas limit: TXS pre-signed transfers
 //                              are offered through the pool, the sealing loop mines them; prints the rates.
 // Keys here are benchmark fixtures derived from public seeds ("cloister-bench-…"): never fund them anywhere real.
@@ -43,6 +46,10 @@ let chainID: UInt64 = 4343
 let senderCount = 256
 let senders = (0..<senderCount).map { benchKey("sender-\($0)") }
 let signerKey = benchKey("signer")
+/// The authorities of a generated chain: `signerKey` alone, or it and more, sorted by address (Clique's turn order).
+func signerKeys(_ count: Int) -> [Secp256k1.PrivateKey] {
+    ([signerKey] + (1..<max(count, 1)).map { benchKey("signer-\($0)") }).sorted { $0.address.bytes.lexicographicallyPrecedes($1.address.bytes) }
+}
 let token = Address(Array(repeating: 0xcc, count: 20))!
 let tokenBalance = UInt256(1) << 200
 /// Full blocks raise the EIP-1559 base fee by 1/8 each: over 1,000 full blocks it grows by ~2^170, so the
@@ -73,7 +80,7 @@ func balanceSlot(_ a: Address) -> Hash32 {
     Keccak256.hash(UInt256(7).bigEndianBytes + [UInt8](repeating: 0, count: 12) + a.bytes)
 }
 
-func writeGenesis(_ dir: URL, gasLimit: UInt64, period: UInt64, erc20: Bool) -> [UInt8] {
+func writeGenesis(_ dir: URL, gasLimit: UInt64, period: UInt64, erc20: Bool, signers: [Address] = [signerKey.address]) -> [UInt8] {
     var alloc: [String: Any] = [:]
     for k in senders { alloc[k.address.description] = ["balance": qty(UInt256(1) << 240)] }
     if erc20 {
@@ -86,7 +93,7 @@ func writeGenesis(_ dir: URL, gasLimit: UInt64, period: UInt64, erc20: Bool) -> 
                    "berlinBlock": 0, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0,
                    "clique": ["period": period, "epoch": 30000]],
         "nonce": "0x0", "timestamp": "0x0",
-        "extraData": hex(CliqueSeal.prepareExtraData(vanity: [], signers: [signerKey.address])),
+        "extraData": hex(CliqueSeal.prepareExtraData(vanity: [], signers: signers)),
         "gasLimit": qty(UInt256(gasLimit)), "difficulty": "0x1", "baseFeePerGas": "0x3b9aca00",
         "alloc": alloc,
     ]
@@ -139,19 +146,20 @@ func recipient(_ i: Int) -> Address {
     Address(Keccak256.hash((0..<8).map { UInt8(truncatingIfNeeded: UInt64(i % 20_000) >> (56 - 8 * $0)) }).bytes.suffix(20))!
 }
 
-func generate(kind: String, blocks: Int, dir: URL) {
+func generate(kind: String, blocks: Int, dir: URL, signerCount: Int = 1, txsPerBlock: Int? = nil) {
     let erc20 = kind == "erc20"
     guard erc20 || kind == "transfer" else { fail("kind must be transfer or erc20") }
     let gasLimit: UInt64 = 30_000_000
-    let bytes = writeGenesis(dir, gasLimit: gasLimit, period: 0, erc20: erc20)
+    let keys = signerKeys(signerCount)
+    let bytes = writeGenesis(dir, gasLimit: gasLimit, period: 0, erc20: erc20, signers: keys.map(\.address))
     let (_, chain) = openChain(dir, genesis: bytes)
     var config = PoolConfig()
     config.globalSlots = 1 << 20
     config.accountQueue = 1 << 20
     config.globalQueue = 1 << 20
     let pool = TransactionPool(chain: chain, config: config)
-    let builder = BlockBuilder(chain: chain, pool: pool, key: signerKey, targetGasLimit: gasLimit)
-    let perBlock = Int(gasLimit / (erc20 ? 30_000 : 21_000))
+    let builders = keys.map { BlockBuilder(chain: chain, pool: pool, key: $0, targetGasLimit: gasLimit) }
+    let perBlock = txsPerBlock ?? Int(gasLimit / (erc20 ? 30_000 : 21_000))
     var nonces = [UInt64](repeating: 0, count: senderCount)
     var next = 0
     var txCount = 0
@@ -159,8 +167,8 @@ func generate(kind: String, blocks: Int, dir: URL) {
     var failed = 0
     let start = now()
     for _ in 0..<blocks {
-        // Keep a block's worth and more pending.
-        let want = max(0, perBlock * 2 - pool.status.pending)
+        // Keep a block's worth and more pending (exactly a block's worth when TXS is given).
+        let want = max(0, (txsPerBlock == nil ? perBlock * 2 : perBlock) - pool.status.pending)
         var plan: [(Int, UInt64, Address)] = []
         for _ in 0..<want {
             let s = next % senderCount
@@ -173,6 +181,8 @@ func generate(kind: String, blocks: Int, dir: URL) {
             return erc20 ? tokenTransfer(sender: s, nonce: n, to: to) : transfer(sender: s, nonce: n, to: to)
         }
         for r in pool.add(txs) { if case .failure(let e) = r { fail("pool: \(e)") } }
+        // Each block by the authority in turn (Clique: number mod signer count, in address order).
+        let builder = builders[Int((chain.head.header.number + 1) % UInt64(builders.count))]
         let header = must("prepare") { try builder.prepare(on: chain.head, now: UInt64(Date().timeIntervalSince1970)) }
         let (block, _) = must("build") { try builder.build(header) }
         txCount += block.transactions.count
@@ -180,7 +190,7 @@ func generate(kind: String, blocks: Int, dir: URL) {
         failed += chain.receipts(hash: block.hash)?.filter { !$0.succeeded }.count ?? 0
     }
     if failed > 0 { fail("\(failed) transactions failed: the workload is wrong") }
-    report(["mode": "generate", "kind": kind, "blocks": blocks, "transactions": txCount, "gas": gas,
+    report(["mode": "generate", "kind": kind, "blocks": blocks, "signers": keys.count, "transactions": txCount, "gas": gas,
             "seconds": now() - start, "head": chain.head.hash.description])
 }
 
@@ -225,12 +235,14 @@ final class SealLog: @unchecked Sendable {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 2 else { fail("usage: ChainBenchmarks generate KIND BLOCKS DIR | produce TXS DIR") }
+let usage = "usage: ChainBenchmarks generate KIND BLOCKS DIR [SIGNERS [TXS]] | produce TXS DIR"
+guard args.count >= 2 else { fail(usage) }
 switch args[1] {
-case "generate" where args.count == 5:
-    generate(kind: args[2], blocks: Int(args[3]) ?? 0, dir: URL(fileURLWithPath: args[4]))
+case "generate" where (5...7).contains(args.count):
+    generate(kind: args[2], blocks: Int(args[3]) ?? 0, dir: URL(fileURLWithPath: args[4]),
+             signerCount: args.count > 5 ? Int(args[5]) ?? 1 : 1, txsPerBlock: args.count > 6 ? Int(args[6]) : nil)
 case "produce" where args.count == 4:
     await produce(count: Int(args[2]) ?? 0, dir: URL(fileURLWithPath: args[3]))
 default:
-    fail("usage: ChainBenchmarks generate KIND BLOCKS DIR | produce TXS DIR")
+    fail(usage)
 }
