@@ -73,12 +73,18 @@ public final class BlockInbox: Sendable {
 
     /// Imports `block`, or holds it, or says why it is invalid.
     public func submit(_ block: Block) -> Outcome {
+        let outcome = attempt(block)
+        guard case .imported(let hashes) = outcome, let hash = hashes.first else { return outcome }
+        return .imported(hashes + releaseChildren(of: hash))
+    }
+
+    /// One import attempt of `block` alone: imported, known, held (orphan or early), or invalid.
+    private func attempt(_ block: Block) -> Outcome {
         let hash = block.hash
         if waiting.withLock({ $0.held.contains(hash) }) { return .known }
         do {
             let result = try chain.insert(block)
-            if result.kind == .alreadyKnown { return .known }
-            return .imported([hash] + releaseChildren(of: hash))
+            return result.kind == .alreadyKnown ? .known : .imported([hash])
         } catch {
             switch error {
             case .unknownParent(let parent):
@@ -106,6 +112,7 @@ public final class BlockInbox: Sendable {
     }
 
     /// Imports the orphans that were waiting for `parent` (and, recursively, theirs).
+    /// A released orphan that is still early is held again as an early block.
     private func releaseChildren(of parent: Hash32) -> [Hash32] {
         var imported: [Hash32] = []
         var ready = [parent]
@@ -116,23 +123,13 @@ public final class BlockInbox: Sendable {
                 return c
             }
             for child in children {
-                if case .imported(let hashes) = submitWithoutRelease(child) {
-                    imported += hashes
+                if case .imported = attempt(child) {
+                    imported.append(child.hash)
                     ready.append(child.hash)
                 }
             }
         }
         return imported
-    }
-
-    /// ``submit(_:)`` without releasing children (the caller walks them iteratively).
-    private func submitWithoutRelease(_ block: Block) -> Outcome {
-        do {
-            let result = try chain.insert(block)
-            return result.kind == .alreadyKnown ? .known : .imported([block.hash])
-        } catch {
-            return .invalid(error)
-        }
     }
 
     private func hold(_ block: Block, hash: Hash32, _ insert: (inout Waiting) -> Void) {

@@ -56,6 +56,26 @@ import Synchronization
         #expect(strict.heldCount == 0)
     }
 
+    /// An orphan whose parent arrives while the orphan itself is still a little early is
+    /// held again (as early), not dropped as invalid.
+    @Test func aReleasedOrphanThatIsStillEarlyIsHeldAgain() throws {
+        let t0 = UInt64(Date().timeIntervalSince1970)
+        let producer = try ChainFixture(clock: { t0 + 100 })
+        let b = producer.builder("A")
+        let first = try b.build(try b.prepare(on: producer.chain.head, now: t0)).block
+        let second = try b.build(try b.prepare(on: producer.chain.head, now: t0 + 20)).block
+        let clock = Clock(t0 + 5)
+        let node = try ChainFixture(clock: { clock.read() })
+        let inbox = BlockInbox(chain: node.chain, maxFutureSeconds: 30, clock: { clock.read() })
+        #expect(inbox.submit(second) == .waitingForParent(first.hash))
+        #expect(inbox.submit(first) == .imported([first.hash]))
+        #expect(inbox.heldCount == 1, "the early child was dropped when its parent arrived")
+        clock.set(second.header.timestamp)
+        #expect(inbox.retryDue() == [.imported([second.hash])])
+        #expect(node.chain.head.hash == second.hash)
+        #expect(inbox.heldCount == 0)
+    }
+
     @Test func theQueueIsBounded() throws {
         let blocks = try Self.chain(5)
         let node = try ChainFixture()
