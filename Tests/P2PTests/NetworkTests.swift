@@ -44,10 +44,10 @@ import Glibc
 
         var enode: EnodeURL { EnodeURL(nodeID: network.nodeID, host: .ipv4([127, 0, 0, 1]), port: UInt16(network.listeningPort ?? 0)) }
 
-        /// Seals one block on the head (by `signer`) with what the pool holds.
+        /// Seals one block on the head (by `label`, default this node's `signer`) with what the pool holds.
         @discardableResult
-        func seal(now: UInt64 = UInt64(Date().timeIntervalSince1970)) throws -> Block {
-            let b = BlockBuilder(chain: chain, pool: pool, key: TestKeys.key(signer ?? "A"))
+        func seal(by label: String? = nil, now: UInt64 = UInt64(Date().timeIntervalSince1970)) throws -> Block {
+            let b = BlockBuilder(chain: chain, pool: pool, key: TestKeys.key(label ?? signer ?? "A"))
             return try b.build(try b.prepare(on: chain.head, now: now)).block
         }
     }
@@ -245,6 +245,28 @@ import Glibc
                 #expect(n.chain.transactionLocation(leftTx.hash) != nil)
                 #expect(n.chain.transactionLocation(rightTx.hash) != nil)
             }
+        }
+    }
+
+    /// Two branches of equal total difficulty (two out-of-turn blocks against one in-turn
+    /// block): neither side is "ahead", yet each must fetch the other's branch so the fork
+    /// choice (equal weight: the lower block) can pick one. Without that, a 2+2 split that
+    /// ends in a tie leaves every signer too recent to seal on its own branch, for good.
+    @Test func branchesOfEqualWeightConvergeWhenTheSidesMeet() async throws {
+        let labels = ["A", "B", "C", "D"]
+        let order = labels.sorted { TestKeys.address($0).bytes.lexicographicallyPrecedes(TestKeys.address($1).bytes) }
+        let g = NetworkTests.genesis(signers: labels)
+        let x = try Node(genesis: g, nodeKey: "T1"), y = try Node(genesis: g, nodeKey: "T2")
+        let common = try x.seal(by: order[1])                      // block 1, in turn: +2
+        _ = try y.chain.insert(common)
+        try x.seal(by: order[3])                                   // block 2, out of turn: +1
+        try x.seal(by: order[0])                                   // block 3, out of turn: +1
+        let inTurn = try y.seal(by: order[2])                      // block 2, in turn: +2
+        #expect(x.chain.totalDifficulty(hash: x.chain.head.hash) == y.chain.totalDifficulty(hash: y.chain.head.hash))
+        try await NetworkTests.running([x, y]) {
+            y.network.addPeer(x.enode)
+            try await NetworkTests.until("one head", seconds: 20) { x.chain.head.hash == y.chain.head.hash }
+            #expect(x.chain.head.hash == inTurn.hash, "equal weight: the lower block wins")
         }
     }
 

@@ -3,7 +3,8 @@ import ChainTypes
 import Chain
 
 /// Full sync by forward batches (NETWORK.md section 4, the simple choice): while a peer
-/// claims more total difficulty than our head, fetch headers from a little below our
+/// claims more total difficulty than our head — or as much, on a head we do not have —
+/// fetch headers from a little below our
 /// head in batches, check they link, fetch their bodies — spread over every peer that
 /// claims to be ahead — and import each block with full validation. A restart resumes
 /// from the stored head. A peer whose headers do not link or whose block is invalid is
@@ -18,7 +19,12 @@ extension P2PNetwork {
     func syncWithBestPeer() async {
         while !Task.isCancelled {
             let localTD = chain.totalDifficulty(hash: chain.head.hash) ?? .zero
-            let ahead = connectedPeers.filter { $0.totalDifficulty > localTD }.sorted { $0.totalDifficulty > $1.totalDifficulty }
+            // A peer of equal weight on a branch we lack counts too: the fork choice (equal
+            // weight: the lower block) must see both branches, or a tie after a partition
+            // would leave each side's signers too recent to seal on its own branch.
+            let ahead = connectedPeers.filter {
+                $0.totalDifficulty > localTD || ($0.totalDifficulty == localTD && chain.header(hash: $0.head) == nil)
+            }.sorted { $0.totalDifficulty > $1.totalDifficulty }
             guard let best = ahead.first else { return }
             do {
                 try await syncBatch(from: best, helpers: Array(ahead.dropFirst()))
