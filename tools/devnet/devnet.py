@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -277,8 +278,9 @@ def _install_cleanup() -> None:
 
 def netns_setup(nodes: list[dict]) -> None:
     """Creates the hub (bridge), the host's veth and one namespace a node, each with its
-    address (nodes from prepare() with netns set). Undoes what it did on failure."""
-    with _netns_lock:
+    address (nodes from prepare() with netns set). Undoes what it did on failure; Ctrl-C
+    and SIGTERM wait until it is done (then teardown runs)."""
+    with _netns_lock, _signals_held():
         tag, prefix = _netns["tag"], _netns["prefix"]
         if tag is None or any(not n.get("ns") for n in nodes):
             raise NetnsError("netns_setup: prepare the nodes with netns=True first")
@@ -286,21 +288,22 @@ def netns_setup(nodes: list[dict]) -> None:
             raise NetnsError("netns_setup: already set up")
         _install_cleanup()
         hub, host_if = f"{tag}hub", f"{tag}h"
+
+        def namespace(name: str) -> None:
+            _ip("netns", "add", name)
+            _netns["namespaces"].append(name)
+            _ip("-n", name, "link", "set", "lo", "up")
         try:
-            _netns["namespaces"].append(hub)  # recorded first: teardown ignores what does not exist
-            _ip("netns", "add", hub)
-            _ip("-n", hub, "link", "set", "lo", "up")
+            namespace(hub)
             _ip("-n", hub, "link", "add", "br0", "type", "bridge")
             _ip("-n", hub, "link", "set", "br0", "up")
-            _netns["host_if"] = host_if
             _ip("link", "add", host_if, "type", "veth", "peer", "name", "up0", "netns", hub)
+            _netns["host_if"] = host_if
             _ip("-n", hub, "link", "set", "up0", "master", "br0", "up")
             _ip("addr", "add", f"{prefix}.1/24", "dev", host_if)
             _ip("link", "set", host_if, "up")
             for i, n in enumerate(nodes):
-                _netns["namespaces"].append(n["ns"])
-                _ip("netns", "add", n["ns"])
-                _ip("-n", n["ns"], "link", "set", "lo", "up")
+                namespace(n["ns"])
                 _ip("-n", hub, "link", "add", f"v{i}", "type", "veth", "peer", "name", "eth0", "netns", n["ns"])
                 _ip("-n", hub, "link", "set", f"v{i}", "master", "br0", "up")
                 _ip("-n", n["ns"], "addr", "add", f"{n['host']}/24", "dev", "eth0")
@@ -368,40 +371,44 @@ def _namespace_pids(ns: str) -> list[int]:
     return [int(p) for p in _ip("netns", "pids", ns, check=False).stdout.split() if p.isdigit()]
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Holds SIGINT, SIGTERM and SIGHUP back (in the main thread) until the block is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def netns_teardown() -> None:
     """Kills the nodes started in the run's namespaces, then removes every namespace and
     interface the run created. Idempotent; Ctrl-C and SIGTERM wait until it is done."""
-    with _netns_lock:
-        if not _netns["namespaces"] and not _netns["procs"] and not _netns["host_if"]:
-            return
-        main = threading.current_thread() is threading.main_thread()
-        if main:
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
-        try:
-            procs = [p for p in _netns["procs"] if p.poll() is None]
-            for p in procs:
-                p.terminate()
-            deadline = time.time() + 5
-            for p in procs:
+    with _netns_lock, _signals_held():
+        procs = [p for p in _netns["procs"] if p.poll() is None]
+        for p in procs:
+            p.terminate()
+        deadline = time.time() + 5
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+        for ns in _netns["namespaces"]:  # anything else left in a namespace of ours
+            for pid in _namespace_pids(ns):
                 try:
-                    p.wait(timeout=max(0.1, deadline - time.time()))
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait(timeout=10)
-            for ns in _netns["namespaces"]:  # anything else left in a namespace of ours
-                for pid in _namespace_pids(ns):
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-            if _netns["host_if"]:
-                _ip("link", "del", _netns["host_if"], check=False)
-            for ns in reversed(_netns["namespaces"]):
-                _ip("netns", "del", ns, check=False)
-            _netns.update(host_if=None, namespaces=[], procs=[], routes=set())
-        finally:
-            if main:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if _netns["host_if"]:
+            _ip("link", "del", _netns["host_if"], check=False)
+        for ns in reversed(_netns["namespaces"]):
+            _ip("netns", "del", ns, check=False)
+        _netns.update(host_if=None, namespaces=[], procs=[], routes=set())
 
 
 def netns_cleanup_stale() -> list[str]:

@@ -485,4 +485,8 @@ def netns_scenarios(binary: str, Account, tie: bool = False) -> None:
         print(f"  (namespace scenarios: {time.time() - started:.0f} s; namespaces removed)")
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # every finally has run: nodes killed, namespaces removed
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
