@@ -319,17 +319,17 @@ def steady_rotation(authorities: list[dict], seconds: float = 60):
     raise SystemExit(f"FAILED: no two blocks in a row sealed in turn (within {seconds:.0f} s)")
 
 
-def partition(title: str, plan, senders: tuple, nodes: list[dict], authorities: list[dict]) -> None:
-    """Cuts the network in two right after block h, as plan(r, h) says (r(b): the authority
-    in turn at block b), sends a transfer on each side at once and one more once the
-    connections across the cut have failed, checks what each side may seal under Clique
-    (4 signers: a signer seals at most once in any 3 consecutive blocks, so a side of
-    fewer than 3 signers stalls), heals, then checks that the five nodes converge and
+def partition(title: str, plan, senders: tuple, nodes: list[dict], authorities: list[dict], observer: dict) -> None:
+    """Cuts the network in two right after block h, as plan(r, h, observer) says (r(b):
+    the authority in turn at block b), sends a transfer on each side at once and one more
+    once the connections across the cut have failed, checks what each side may seal under
+    Clique (4 signers: a signer seals at most once in any 3 consecutive blocks, so a side
+    of fewer than 3 signers stalls), heals, then checks that the five nodes converge and
     that every transfer of the split is mined on every node."""
     print(title)
     limit = 4 // 2 + 1
     h, r = steady_rotation(authorities)
-    side_a, side_b, via, why = plan(r, h)
+    side_a, side_b, via, why = plan(r, h, observer)
     t0 = time.time()
     devnet.cut(side_a, side_b)
     t_cut = time.time()
@@ -408,28 +408,26 @@ def last_common_block(a: dict, b: dict) -> int:
     return n
 
 
-def plan_2_2(r, h):
+def plan_2_2(r, h, observer):
     """r(h+1) seals h+1 in turn and r(h-1) h+2 (weight +3); on the other side r(h) may not
     seal before h+3 and r(h+2) seals h+1 out of turn (+1): that side, with the observer, loses its block."""
-    a, b = [r(h - 1), r(h + 1)], [r(h), r(h + 2), OBSERVER[0]]
-    return a, b, (r(h + 1), OBSERVER[0]), "the side of 2 signers without the observer outweighs the other"
+    a, b = [r(h - 1), r(h + 1)], [r(h), r(h + 2), observer]
+    return a, b, (r(h + 1), observer), "the side of 2 signers without the observer outweighs the other"
 
 
-def plan_2_2_tie(r, h):
+def plan_2_2_tie(r, h, observer):
     """r(h+2) seals h+1 and r(h-1) h+2, both out of turn (+2); on the other side r(h+1)
     seals h+1 in turn (+2), then r(h) may not seal: two branches of equal weight."""
-    a, b = [r(h - 1), r(h + 2)], [r(h), r(h + 1), OBSERVER[0]]
-    return a, b, (r(h + 2), OBSERVER[0]), "two branches of equal weight, the lighter one longer"
+    a, b = [r(h - 1), r(h + 2)], [r(h), r(h + 1), observer]
+    return a, b, (r(h + 2), observer), "two branches of equal weight, the lighter one longer"
 
 
-def plan_3_1(r, h):
+def plan_3_1(r, h, observer):
     """The lone authority is r(h+1): it seals h+1 in turn (+2) and nothing after; the side
     of 3 seals out of turn from h+1 on and soon outweighs it."""
-    a, b = [r(h - 1), r(h), r(h + 2)], [r(h + 1), OBSERVER[0]]
+    a, b = [r(h - 1), r(h), r(h + 2)], [r(h + 1), observer]
     return a, b, (r(h + 2), r(h + 1)), "the lone authority is the one in turn for the next block"
 
-
-OBSERVER: list[dict] = []
 
 
 def sealers_of(n: dict, last: int) -> dict[str, int]:
@@ -454,7 +452,7 @@ def netns_scenarios(binary: str, Account, tie: bool = False) -> None:
                      bin=binary, prepare_only=True, netns=True, funded=[a.address for a in senders])
     _, nodes = devnet.prepare(args)
     authorities = [n for n in nodes if n["role"] == "authority"]
-    OBSERVER[:] = [n for n in nodes if n["role"] == "observer"]
+    observer = next(n for n in nodes if n["role"] == "observer")
     try:
         devnet.netns_setup(nodes)
         for n in nodes:
@@ -464,11 +462,11 @@ def netns_scenarios(binary: str, Account, tie: bool = False) -> None:
         wait("every node is connected to the four others", lambda: all(len(peer_ids(n)) >= 4 for n in nodes), 60)
         if tie:
             partition("7'. partition 2+2 into two branches of equal weight, then heal (--tie)",
-                      plan_2_2_tie, (senders[4], senders[5]), nodes, authorities)
+                      plan_2_2_tie, (senders[4], senders[5]), nodes, authorities, observer)
         partition("7. partition 2+2 (the observer with two authorities), then heal",
-                  plan_2_2, (senders[0], senders[1]), nodes, authorities)
+                  plan_2_2, (senders[0], senders[1]), nodes, authorities, observer)
         partition("8. partition 3+1 (the observer with the lone authority), then heal",
-                  plan_3_1, (senders[2], senders[3]), nodes, authorities)
+                  plan_3_1, (senders[2], senders[3]), nodes, authorities, observer)
         print("9. 4 authorities seal 100 blocks, every node on one head")
         remaining = max(0, 100 - head(nodes[0]["url"])[0])
         wait("100 blocks, one head on all five", lambda: one_head(nodes, at_least=100), 60 + 2 * remaining)
