@@ -3,7 +3,7 @@
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
-APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev libsnappy-dev python3 python3-venv
+APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev libsnappy-dev python3 python3-venv iproute2
 BENCH_APT    := openssl gcc
 
 .PHONY: dev devnet test statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help

@@ -277,6 +277,13 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
+            name: "NetworkBenchmarks",
+            dependencies: ["Primitives", "Storage", "ChainTypes", "State", "Consensus", "Chain", "P2P", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/NetworkBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "StateBenchmarks",
             dependencies: ["Primitives", "Storage", "Trie", "ChainTypes", "State"],
             path: "Benchmarks/StateBenchmarks",

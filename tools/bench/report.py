@@ -70,6 +70,7 @@ def main():
     ap.add_argument("--evm", help="JSON lines from EVMBenchmarks and evm_peers.py")
     ap.add_argument("--chain", help="JSON lines from tools/bench/chain.sh")
     ap.add_argument("--rpc", help="JSON lines from tools/load/rpc_load.py")
+    ap.add_argument("--network", help="JSON lines from tools/bench/network_tps.py, sync.py and NetworkBenchmarks")
     a = ap.parse_args()
     r = parse(a.swift_md)
 
@@ -109,6 +110,8 @@ def main():
         chain_section(a.chain)
     if a.rpc:
         rpc_section(a.rpc)
+    if a.network:
+        network_section(a.network)
 
 
 def state_table(path):
@@ -283,6 +286,35 @@ def rpc_section(path):
             print(f"| {r['count']:,} pre-signed {'ETH transfers' if w == 'transfers' else 'ERC-20 transfers'} via `eth_sendRawTransaction`, mined | "
                   f"**{r['mined_tx_per_s']:,.0f} tx/s** (submitted {r['submit_tx_per_s']:,.0f}/s), submission→block p50 {r['latency_p50_ms']} ms, "
                   f"p99 {r['latency_p99_ms']} ms{ratio} | {target} |")
+
+
+def mib(n):
+    return f"{n / (1 << 20):,.1f} MiB"
+
+
+def network_section(path):
+    rows = json_lines(path)
+    print()
+    print("| network workload (release `cloister node` processes on loopback, same 2 cores) | result | target |")
+    print("|---|---|---|")
+    imported = next((r for r in rows if r.get("mode") == "sync-import"), None)
+    for r in rows:
+        mode = r.get("mode")
+        if mode == "network-tps":
+            print(f"| {r['authorities']} authorities + {r['observers']} observer, period {r['period']}, {r['gas_limit'] // 10**6}M gas limit: "
+                  f"{r['submitted']:,} pre-signed transfers through one node's `eth_sendRawTransaction`, gossiped | "
+                  f"**{r['mined_per_s']:,.0f} tx/s mined** ({r['mined']:,} in {r['seconds']:.1f} s, {r['blocks']} blocks, up to "
+                  f"{r['max_block_txs']:,} txs; submitted {r['submit_per_s']:,.0f}/s); every node on one head: "
+                  f"{'yes' if r['same_head'] else '**no**'} | ≥ 1,000 tx/s (goal 3,000) |")
+        elif mode == "sync-network" and imported:
+            print(f"| observer full sync over RLPx of {r['blocks']:,} blocks by 4 authorities ({r['transactions']:,} transfers) | "
+                  f"**{r['blocks_per_s']:,.0f} blocks/s, {r['mgas_per_s']:.0f} Mgas/s**, {r['seconds']:.1f} s; `cloister import` of the "
+                  f"same blocks {imported['blocks_per_s']:,.0f} blocks/s, {imported['mgas_per_s']:.0f} Mgas/s, {imported['seconds']:.1f} s → "
+                  f"sync costs **{r['vs_import']:.2f}×** import; observer peak RSS {mib(r['observer_peak_rss'])} | < 1.5× import |")
+        elif mode == "peer-memory" and "growth" in r:
+            print(f"| one hostile peer: {r['step']} | resident memory {mib(r['rss_before'])} → {mib(r['rss'])} "
+                  f"(**{'+' if r['growth'] >= 0 else ''}{mib(r['growth'])}**), process peak {mib(r['peak'])}; "
+                  f"peer {'still connected' if r['peer_connected'] else 'disconnected'} | bounded |")
 
 
 if __name__ == "__main__":

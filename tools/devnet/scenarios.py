@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Process-level consortium scenarios over real `cloister node` processes.
 
-    tools/devnet/scenarios.py [--bin PATH] [--only loopback|netns] [--tie]
+    tools/devnet/scenarios.py [--bin PATH] [--only loopback|netns]
 
 1. 4 authorities seal in turn (period 1) and every node agrees on one head;
 2. an observer started late catches up and then follows the head;
@@ -28,12 +28,12 @@ rotation (r(b): the authority in turn at block b) so that the outcome is known:
    sealing, the lone authority seals h+1 in turn and stalls; healed, the same checks;
 9. the chain reaches 100 blocks on one head, sealed by at least 3 distinct authorities.
 
---tie also runs 7' first: the 2+2 partition {r(h-1), r(h+2)} | {r(h), r(h+1), observer},
-whose two branches end with the same total difficulty (h+2 out of turn twice against
-h+1 in turn) and every signer among the recent signers of its own branch. A node only
-syncs from a peer with a higher total difficulty, so today the nodes never learn the
-other branch and the chain stalls for good after the heal (as go-ethereum's does: its
-issue 24705): 7' fails until that is fixed.
+7' (run first): the 2+2 partition {r(h-1), r(h+2)} | {r(h), r(h+1), observer}, whose two
+branches end with the same total difficulty (h+2 out of turn twice against h+1 in turn)
+and every signer among the recent signers of its own branch. The chain goes on after the
+heal only because a node also syncs from a peer of equal total difficulty whose head it
+lacks, so the fork choice (equal weight: the lower block) sees both branches; without
+that it stalls for good (as go-ethereum's does: its issue 24705).
 
 Prints each step and exits non-zero on the first failure. Bounded: every wait has a
 deadline, and every process is killed (every namespace removed) on exit.
@@ -103,8 +103,6 @@ def main() -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--bin", default=os.environ.get("CLOISTER_BIN", str(devnet.ROOT / ".build/debug/cloister")))
     cli.add_argument("--only", choices=["loopback", "netns"], help="run only the loopback (1-5) or namespace (6-9) scenarios")
-    cli.add_argument("--tie", action="store_true",
-                     help="also run 7': a 2+2 split into two branches of equal weight (stalls for good today: see README-snippet.md)")
     options = cli.parse_args()
     binary = options.bin
     started = time.time()
@@ -119,7 +117,7 @@ def main() -> int:
         except ImportError:
             print("6. network namespaces\n  skipped: eth_account is not installed here (the e2e venv has it)")
             return 0
-        netns_scenarios(binary, Account, tie=options.tie)
+        netns_scenarios(binary, Account)
     print(f"all scenarios passed ({time.time() - started:.0f} s)")
     return 0
 
@@ -439,7 +437,7 @@ def sealers_of(n: dict, last: int) -> dict[str, int]:
     return counts
 
 
-def netns_scenarios(binary: str, Account, tie: bool = False) -> None:
+def netns_scenarios(binary: str, Account) -> None:
     print("6. network namespaces: 4 authorities + 1 observer, each node in its own namespace")
     reason = devnet.netns_available()
     if reason:
@@ -460,9 +458,8 @@ def netns_scenarios(binary: str, Account, tie: bool = False) -> None:
         print(f"  {', '.join(n['name'] + ' ' + n['url'] for n in nodes)} (data and logs in {base})")
         wait("5 blocks, one head on all five", lambda: one_head(nodes, at_least=5), 90)
         wait("every node is connected to the four others", lambda: all(len(peer_ids(n)) >= 4 for n in nodes), 60)
-        if tie:
-            partition("7'. partition 2+2 into two branches of equal weight, then heal (--tie)",
-                      plan_2_2_tie, (senders[4], senders[5]), nodes, authorities, observer)
+        partition("7'. partition 2+2 into two branches of equal weight, then heal",
+                  plan_2_2_tie, (senders[4], senders[5]), nodes, authorities, observer)
         partition("7. partition 2+2 (the observer with two authorities), then heal",
                   plan_2_2, (senders[0], senders[1]), nodes, authorities, observer)
         partition("8. partition 3+1 (the observer with the lone authority), then heal",
