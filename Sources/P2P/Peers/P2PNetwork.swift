@@ -35,10 +35,12 @@ public final class P2PNetwork: Sendable {
     private let boundPort = Mutex<Int?>(nil)
     private let events: AsyncStream<NetworkEvent>.Continuation
     private let eventStream: Mutex<AsyncStream<NetworkEvent>?>
+    /// Admitted transactions waiting to be gossiped, apart from `events` so that a flood
+    /// of them never crowds out a new block.
+    let transactionOutbox = TransactionOutbox()
 
     enum NetworkEvent: Sendable {
         case newCanonical([Hash32])
-        case newTransactions([RecoveredTransaction])
         case sync
     }
 
@@ -62,7 +64,8 @@ public final class P2PNetwork: Sendable {
         eventStream = Mutex(stream)
         let relay = configuration.relayTransactions
         chain.onHeadChange { result in continuation.yield(.newCanonical(result.newCanonical)) }
-        pool.onNewTransactions { txs in if relay { continuation.yield(.newTransactions(txs)) } }
+        let outbox = transactionOutbox
+        pool.onNewTransactions { txs in if relay { outbox.add(txs) } }
     }
 
     deinit { importThreads.shutdownGracefully { _ in } }
