@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Transactions per second mined by a 4-authority consortium on this machine.
 
-    tools/bench/network_tps.py --bin CLOISTER [--count 30000] [--senders 500] [--gas-limit 100000000]
+    tools/bench/network_tps.py --bin CLOISTER [--count 30000] [--senders 500] [--gas-limit 30000000]
 
 A devnet (tools/devnet: 4 authorities + 1 observer, period 1, every node a separate
 `cloister node` process on loopback) whose genesis funds SENDERS accounts. COUNT
@@ -40,8 +40,8 @@ def main() -> int:
     p.add_argument("--count", type=int, default=30_000)
     p.add_argument("--senders", type=int, default=500)
     p.add_argument("--connections", type=int, default=4)
-    p.add_argument("--gas-limit", type=int, default=100_000_000)
-    p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--gas-limit", type=int, default=30_000_000)
+    p.add_argument("--timeout", type=float, default=180)
     a = p.parse_args()
 
     signer = Signer()
@@ -85,13 +85,14 @@ def main() -> int:
         errors: list[str] = []
         lock = threading.Lock()
         first = time.monotonic()
-        threads = [threading.Thread(target=submit_lane, args=(urls[0], lane, 500, sent_at, errors, lock)) for lane in lanes]
+        threads = [threading.Thread(target=submit_lane, args=(urls[0], lane, 500, sent_at, errors, lock), daemon=True)
+                   for lane in lanes]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        for t in threads:  # a lane retries while the pool is full; bounded by the run's timeout
+            t.join(max(0.0, first + a.timeout - time.monotonic()))
         submitted_at = time.monotonic()
-        watcher.join(a.timeout)
+        watcher.join(max(1.0, first + a.timeout - time.monotonic()))
         watcher.stop.set()
         if watcher.error:
             raise watcher.error
@@ -99,6 +100,22 @@ def main() -> int:
         last = max(mined.values()) if mined else float("nan")
         per_block = [txs for _, txs, _ in watcher.blocks if txs]
 
+        if len(mined) < a.count:  # say where the rest are
+            for u, n in zip(urls, nodes):
+                try:
+                    print(f"{n['name']}: txpool {Rpc(u).call('txpool_status')}", file=sys.stderr)
+                except Exception as error:  # noqa: BLE001 — diagnostics only
+                    print(f"{n['name']}: txpool_status failed: {error}", file=sys.stderr)
+            behind = {}
+            for i in range(0, a.senders, 100):
+                answers = entry.batch([("eth_getTransactionCount", [hexs(x), "latest"]) for x in addresses[i:i + 100]])
+                for x, ans in zip(addresses[i:i + 100], answers):
+                    if int(ans["result"], 16) < nonces[addresses.index(x)]:
+                        behind[hexs(x)] = int(ans["result"], 16)
+            print(f"{len(behind)} senders short of their last nonce; e.g. {list(behind.items())[:5]}", file=sys.stderr)
+            if os.environ.get("TPS_KEEP"):
+                print(f"kept running for inspection: {urls}", file=sys.stderr)
+                time.sleep(float(os.environ["TPS_KEEP"]))
         # One head everywhere: the block at authority 0's head number, on every node.
         time.sleep(3)
         height = min(int(Rpc(u).call("eth_blockNumber"), 16) for u in urls)

@@ -82,14 +82,7 @@ export CLOISTER_BIN="$(swift build -c release --show-bin-path)/cloister"
 } | tee "$out/rpc.jsonl"
 
 echo "== Network (release nodes on loopback: 4-authority TPS, observer sync vs import, one hostile peer's memory) =="
-swift build -c release --product NetworkBenchmarks
-swift build -c release --product ChainBenchmarks
-relbin="$(swift build -c release --show-bin-path)"
-{
-    "$py" tools/bench/network_tps.py --bin "$CLOISTER_BIN" --count "${TPS_COUNT:-30000}"
-    python3 tools/bench/sync.py --bin "$CLOISTER_BIN" --chainbench "$relbin/ChainBenchmarks" --blocks "${SYNC_BLOCKS:-10000}"
-    "$relbin/NetworkBenchmarks" memory
-} | tee "$out/network.jsonl"
+bash tools/bench/network.sh "$out/network.jsonl"
 
 python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" --evm "$out/evm.jsonl" \
     --chain "$out/chain.jsonl" --rpc "$out/rpc.jsonl" --network "$out/network.jsonl" \
