@@ -126,7 +126,20 @@ def main() -> int:
         watcher.stop.set()
         if watcher.error:
             raise watcher.error
-        mined = {h: t for h, t in watcher.seen.items() if h in sent_at}
+        # The watcher reads each height once, so a transaction a reorg moved to another block
+        # may escape it: count what is mined from receipts at the end, and time the run to when
+        # the watcher first saw the height of the last one.
+        receipts = {}
+        hashes_sent = list(sent_at)
+        for i in range(0, len(hashes_sent), 500):
+            answers = entry.batch([("eth_getTransactionReceipt", [hexs(h)]) for h in hashes_sent[i:i + 500]])
+            for h, ans in zip(hashes_sent[i:i + 500], answers):
+                if ans.get("result"):
+                    receipts[h] = int(ans["result"]["blockNumber"], 16)
+        seen_at = {}
+        for number, _, at in watcher.blocks:
+            seen_at.setdefault(number, at)
+        mined = {h: seen_at.get(n, watcher.seen.get(h, time.monotonic())) for h, n in receipts.items()}
         last = max(mined.values()) if mined else float("nan")
         per_block = [txs for _, txs, _ in watcher.blocks if txs]
 
