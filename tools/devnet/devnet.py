@@ -58,7 +58,8 @@ def key_info(binary: str, key_file: Path) -> tuple[str, str]:
     return address, public
 
 
-def genesis(authorities: list[str], allowed: list[str], period: int, chain_id: int, funded: list[str] = ()) -> dict:
+def genesis(authorities: list[str], allowed: list[str], period: int, chain_id: int, funded: list[str] = (),
+            gas_limit: int = 30_000_000) -> dict:
     signers = "".join(a.lower().removeprefix("0x") for a in sorted(authorities, key=lambda a: int(a, 16)))
     return {
         "config": {
@@ -70,7 +71,7 @@ def genesis(authorities: list[str], allowed: list[str], period: int, chain_id: i
         },
         "nonce": "0x0", "timestamp": hex(int(time.time())),
         "extraData": "0x" + "00" * 32 + signers + "00" * 65,
-        "gasLimit": "0x1c9c380", "difficulty": "0x1", "baseFeePerGas": "0x3b9aca00",
+        "gasLimit": hex(gas_limit), "difficulty": "0x1", "baseFeePerGas": "0x3b9aca00",
         "alloc": {FUNDED: {"balance": hex(10**24)}} | {a: {"balance": hex(10**22)} for a in authorities}
                  | {a: {"balance": hex(10**22)} for a in funded},
     }
@@ -136,7 +137,8 @@ def prepare(args) -> tuple[Path, list[dict]]:
     sealers = [n["address"] for n in nodes if n["role"] == "authority"][:getattr(args, "signers", None) or args.authorities]
     # The allowlist holds enode URLs with each node's own address (the node compares only
     # the node ids, so the addresses are for the reader).
-    g = genesis(sealers, [n["enode"] for n in nodes], args.period, args.chain_id, getattr(args, "funded", None) or [])
+    g = genesis(sealers, [n["enode"] for n in nodes], args.period, args.chain_id, getattr(args, "funded", None) or [],
+                getattr(args, "gas_limit", None) or 30_000_000)
     (base / "genesis.json").write_text(json.dumps(g, indent=2))
     for n in nodes:
         run([args.bin, "init", "--datadir", str(n["dir"]), str(base / "genesis.json")])
