@@ -49,28 +49,44 @@ import TestSupport
         },
     ]
 
-    @Test(arguments: misbehaviours)
-    func aMisbehavingPeerIsDroppedWhileSealingGoesOn(_ misbehaviour: Misbehaviour) async throws {
+    /// An authority ("A", with `blocks` blocks sealed beforehand) and a follower synced to
+    /// it, both networked, and a hostile peer admitted by the authority; runs `body` with them.
+    static func withHostilePeer(keys: (String, String), blocks: Int = 0,
+                                _ body: (Node, Node, HostilePeer) async throws -> Void) async throws {
         let g = NetworkTests.genesis(signers: ["A"])
-        let authority = try Node(genesis: g, nodeKey: "H1", signer: "A")
-        let follower = try Node(genesis: g, nodeKey: "H2")
+        let authority = try Node(genesis: g, nodeKey: keys.0, signer: "A")
+        let follower = try Node(genesis: g, nodeKey: keys.1)
+        for i in 0..<blocks { try authority.seal(now: 1_700_000_001 + UInt64(i)) }
         try await NetworkTests.running([authority, follower]) {
             follower.network.addPeer(authority.enode)
-            try await NetworkTests.until("the follower is connected") { authority.network.peerCount == 1 }
+            try await NetworkTests.until("the follower syncs", seconds: 60) {
+                authority.network.peerCount == 1 && follower.chain.head.hash == authority.chain.head.hash
+            }
             let port = try #require(authority.network.listeningPort)
             let hostile = try await HostilePeer(port: port, remote: authority.key.publicKey)
             try await hostile.join()
+            try await body(authority, follower, hostile)
+        }
+    }
+
+    /// The authority seals one more block and the follower gets it: sealing and propagation go on.
+    static func sealingGoesOn(_ authority: Node, _ follower: Node, now: UInt64 = UInt64(Date().timeIntervalSince1970)) async throws {
+        try authority.seal(now: now)
+        try await NetworkTests.until("the follower gets the next block") { follower.chain.head.hash == authority.chain.head.hash }
+    }
+
+    @Test(arguments: misbehaviours)
+    func aMisbehavingPeerIsDroppedWhileSealingGoesOn(_ misbehaviour: Misbehaviour) async throws {
+        try await Self.withHostilePeer(keys: ("H1", "H2")) { authority, follower, hostile in
             try await NetworkTests.until("the hostile peer is admitted") { authority.network.peerCount == 2 }
 
             try await misbehaviour.act(hostile)
             #expect(await hostile.closedByNode(within: 5), "the node kept a peer that sent \(misbehaviour.name)")
             try await NetworkTests.until("only the follower is left") { authority.network.peerCount == 1 }
-
-            // Sealing and propagation carry on.
-            try authority.seal()
-            try await NetworkTests.until("the follower gets the next block") { follower.chain.head.hash == authority.chain.head.hash }
+            try await Self.sealingGoesOn(authority, follower)
 
             if misbehaviour.banned {
+                let port = try #require(authority.network.listeningPort)
                 let again = try await HostilePeer(port: port, remote: authority.key.publicKey, key: hostile.key)
                 await #expect(throws: HostilePeer.Refused.self) { try await again.join() }
                 await again.close()
@@ -81,17 +97,7 @@ import TestSupport
     /// Asking for headers without reading the answers: the node's queue for that peer
     /// stops at 16 MiB and the peer is disconnected; the follower is unaffected.
     @Test func aPeerThatAsksButDoesNotReadIsDroppedAtTheQueueBound() async throws {
-        let g = NetworkTests.genesis(signers: ["A"])
-        let authority = try Node(genesis: g, nodeKey: "H3", signer: "A")
-        let follower = try Node(genesis: g, nodeKey: "H4")
-        var time: UInt64 = 1_700_000_000
-        for _ in 0..<1_100 { time += 1; try authority.seal(now: time) }
-        try await NetworkTests.running([authority, follower]) {
-            follower.network.addPeer(authority.enode)
-            try await NetworkTests.until("the follower syncs", seconds: 60) { follower.chain.head.hash == authority.chain.head.hash }
-            let port = try #require(authority.network.listeningPort)
-            let hostile = try await HostilePeer(port: port, remote: authority.key.publicKey)
-            try await hostile.join()
+        try await Self.withHostilePeer(keys: ("H3", "H4"), blocks: 1_100) { authority, follower, hostile in
             await hostile.setReading(false)
             // 977 requests of 1,024 headers: 10^6 headers asked for, never read.
             var sent = 0
@@ -105,8 +111,7 @@ import TestSupport
             #expect(sent > 0)
             await hostile.setReading(true)
             #expect(await hostile.closedByNode(within: 10))
-            try authority.seal(now: time + 1)
-            try await NetworkTests.until("the follower gets the next block") { follower.chain.head.hash == authority.chain.head.hash }
+            try await Self.sealingGoesOn(authority, follower, now: authority.chain.head.header.timestamp + 1)
         }
     }
 
@@ -114,15 +119,7 @@ import TestSupport
     /// node runs at most ``Peer``'s 4 fetches at once for the peer — never more than 4
     /// requests within one 10-second request timeout — and keeps sealing and serving.
     @Test func aFloodOfAnnouncementsCostsBoundedWork() async throws {
-        let g = NetworkTests.genesis(signers: ["A"])
-        let authority = try Node(genesis: g, nodeKey: "H5", signer: "A")
-        let follower = try Node(genesis: g, nodeKey: "H6")
-        try await NetworkTests.running([authority, follower]) {
-            follower.network.addPeer(authority.enode)
-            try await NetworkTests.until("the follower is connected") { authority.network.peerCount == 1 }
-            let port = try #require(authority.network.listeningPort)
-            let hostile = try await HostilePeer(port: port, remote: authority.key.publicKey)
-            try await hostile.join()
+        try await Self.withHostilePeer(keys: ("H5", "H6")) { authority, follower, hostile in
             var counter: UInt64 = 0
             for _ in 0..<49 {  // 49 × 4,096 ≈ 200,000
                 let batch = (0..<Eth.maximumAnnouncements).map { _ -> Eth.NewPooledTransactionHashes.Announcement in
@@ -145,8 +142,7 @@ import TestSupport
                 #expect(within <= 4, "\(within) requests outstanding at once")
             }
             #expect(authority.network.peerCount == 2)
-            try authority.seal()
-            try await NetworkTests.until("the follower gets the next block") { follower.chain.head.hash == authority.chain.head.hash }
+            try await Self.sealingGoesOn(authority, follower)
             await hostile.close()
         }
     }

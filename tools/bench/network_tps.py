@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "devnet"))
 sys.path.insert(0, str(ROOT / "tools" / "load"))
 import devnet  # noqa: E402
-from rpc_load import BlockWatcher, Rpc, address_of, hexs, make_senders  # noqa: E402
+from rpc_load import BlockWatcher, Rpc, address_of, hexs, make_senders, submit_batch  # noqa: E402
 from txsign import Signer  # noqa: E402
 
 MAX_FEE = 100 * 10**9
@@ -97,25 +97,13 @@ def main() -> int:
         # Fixed backlog (as Hyperledger Caliper's rate controller does): at most BACKLOG
         # transactions submitted and not yet mined, so the load follows what the network
         # mines rather than overflowing every pool (a pool-capacity test, not a throughput one).
-        sender_rpc = Rpc(urls[0])
         nxt = 0
         while nxt < len(ordered) and time.monotonic() - first < a.timeout:
             if len(sent_at) - len(watcher.seen) >= a.backlog:
                 time.sleep(0.02)
                 continue
             chunk = ordered[nxt:nxt + 500]
-            answers = sender_rpc.batch([("eth_sendRawTransaction", [hexs(raw)]) for raw, _ in chunk])
-            now = time.monotonic()
-            retry_from = None
-            for k, ((raw, tx_hash), answer) in enumerate(zip(chunk, answers)):
-                if "error" not in answer or "already known" in answer["error"].get("message", ""):
-                    sent_at.setdefault(tx_hash, now)
-                    continue
-                message = answer["error"].get("message", "")
-                if "txpool is full" in message:
-                    retry_from = k
-                    break
-                errors.append(message)
+            retry_from = submit_batch(entry, chunk, sent_at, errors)
             if retry_from is not None:
                 nxt += retry_from
                 time.sleep(0.05)

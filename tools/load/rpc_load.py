@@ -497,28 +497,33 @@ class BlockWatcher(threading.Thread):
             self.error = error
 
 
+def submit_batch(rpc: Rpc, chunk: list[tuple[bytes, bytes]], sent_at: dict, errors: list, lock=None) -> int | None:
+    """Submits one batch of (raw, hash) pairs: notes when each accepted (or already known)
+    one was sent, records other refusals, and returns the index to retry from when the
+    pool is full (None when the whole batch was dealt with)."""
+    now = time.monotonic()
+    answers = rpc.batch([("eth_sendRawTransaction", [hexs(raw)]) for raw, _ in chunk])
+    for k, ((_, tx_hash), answer) in enumerate(zip(chunk, answers)):
+        message = answer["error"].get("message", "") if "error" in answer else None
+        if message is None or "already known" in message:
+            sent_at.setdefault(tx_hash, now)
+        elif "txpool is full" in message:
+            return k
+        elif lock is None:
+            errors.append(message)
+        else:
+            with lock:
+                errors.append(message)
+    return None
+
+
 def submit_lane(url: str, lane: list[tuple[bytes, bytes]], batch: int, sent_at: dict, errors: list, lock) -> None:
     """Submits one connection's share in batches, in order; retries while the pool is full."""
     rpc = Rpc(url)
     i = 0
     while i < len(lane):
         chunk = lane[i:i + batch]
-        now = time.monotonic()
-        answers = rpc.batch([("eth_sendRawTransaction", [hexs(raw)]) for raw, _ in chunk])
-        retry_from = None
-        for k, ((raw, tx_hash), answer) in enumerate(zip(chunk, answers)):
-            if "error" not in answer:
-                sent_at[tx_hash] = now
-                continue
-            message = answer["error"].get("message", "")
-            if "txpool is full" in message:
-                retry_from = k
-                break
-            if "already known" in message:
-                sent_at.setdefault(tx_hash, now)
-                continue
-            with lock:
-                errors.append(message)
+        retry_from = submit_batch(rpc, chunk, sent_at, errors, lock)
         if retry_from is not None:
             i += retry_from
             time.sleep(0.02)
