@@ -14,11 +14,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cloister", targets: ["CloisterCLI"]),
+        .executable(name: "cloister-enclave", targets: ["CloisterEnclaveMain"]),
         .library(name: "Primitives", targets: ["Primitives"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -115,6 +118,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Attestation",
+            dependencies: [
+                "Primitives", "ChainTypes",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "EnclaveProtocol",
+            dependencies: ["Primitives", "ChainTypes", "Attestation", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Confidential",
+            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Chain",
             dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus"],
             swiftSettings: strict
@@ -145,9 +168,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Enclave",
+            dependencies: [
+                "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Node",
             dependencies: [
                 "Primitives", "ChainTypes", "Storage", "State", "Consensus", "Chain", "RPC", "Keystore", "P2P",
+                "Attestation", "EnclaveProtocol", "Confidential",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -160,10 +192,31 @@ let package = Package(
             name: "CloisterCLI",
             dependencies: [
                 "Primitives", "Storage", "ChainTypes", "State", "EVM", "Execution", "Consensus", "Chain", "Keystore",
-                "RPC", "P2P", "Node", .product(name: "Logging", package: "swift-log"),
+                "RPC", "P2P", "Node", "Attestation", "EnclaveProtocol", "Confidential",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
+        ),
+        // The enclave process. Its measurement (MRENCLAVE) is the sha256 of this file, so
+        // the Swift runtime and Foundation are linked in statically (CONFIDENTIAL.md
+        // section 2): what is measured is what runs, apart from the C libraries it loads.
+        .executableTarget(
+            name: "CloisterEnclaveMain",
+            dependencies: [
+                "Enclave", "EnclaveProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(["-static-stdlib",
+                                           // Foundation's own static dependencies, which autolinking
+                                           // names only for modules compiled with -static-stdlib.
+                                           "-Xlinker", "--start-group",
+                                           "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization",
+                                           "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+                                           "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch",
+                                           "-ldispatch", "-lBlocksRuntime",
+                                           "-Xlinker", "--end-group"])]
         ),
 
         // MARK: Fuzzing (`make fuzz`, tools/fuzz.sh): libFuzzer targets for peer-data decoders.
@@ -254,6 +307,20 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AttestationTests",
+            dependencies: ["Attestation", "ChainTypes", "Primitives", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "X509", package: "swift-certificates"),
+                           .product(name: "SwiftASN1", package: "swift-asn1")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EnclaveTests",
+            dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "Attestation", "ChainTypes", "Primitives", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(

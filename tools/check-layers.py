@@ -25,16 +25,22 @@ ALLOWED = {
     "Execution": {"Primitives", "ChainTypes", "Storage", "EVM", "State"},
     "Keystore": {"Primitives", "Crypto", "CryptoExtras"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
-    "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Logging"},
+    "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Confidential",
+              "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "Consensus", "CSnappy", "COpenSSL", "NIOCore", "NIOPosix", "Logging",
             "Crypto", "CryptoExtras"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
     # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
     "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdCore",
             "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging"},
-    "EnclaveProtocol": {"Primitives", "ChainTypes"},
-    "Confidential": {"Primitives", "ChainTypes", "EnclaveProtocol", "Crypto"},
-    "Enclave": {"Primitives", "EVM", "State", "EnclaveProtocol", "Crypto"},
+    # The quote layout, the ten-check verifier and the policy: pure code (X.509 through
+    # swift-certificates, P-256 through swift-crypto).
+    "Attestation": {"Primitives", "ChainTypes", "Crypto", "X509", "SwiftASN1"},
+    "EnclaveProtocol": {"Primitives", "ChainTypes", "Attestation", "Crypto"},
+    "Confidential": {"Primitives", "ChainTypes", "Trie", "State", "Consensus", "Attestation", "EnclaveProtocol", "Crypto",
+                     "Logging"},
+    "Enclave": {"Primitives", "ChainTypes", "EVM", "Execution", "State", "Trie", "Consensus", "Attestation",
+                "EnclaveProtocol", "Crypto"},
     "Node": None,  # everything above
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
     "CloisterEnclaveMain": {"Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},

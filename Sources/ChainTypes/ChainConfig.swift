@@ -31,6 +31,8 @@ public struct ChainConfig: Sendable, Hashable {
     public var clique: CliqueConfig?
     /// The consortium's network settings (`config.network`); nil: an open network.
     public var network: NetworkConfig?
+    /// The attestation policy at genesis (`config.confidential`); nil: no confidential module.
+    public var confidential: ConfidentialConfig?
 
     public init(chainID: UInt64, homesteadBlock: UInt64? = nil, daoForkBlock: UInt64? = nil, daoForkSupport: Bool = false,
                 eip150Block: UInt64? = nil, eip155Block: UInt64? = nil, eip158Block: UInt64? = nil,

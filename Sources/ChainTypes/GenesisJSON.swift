@@ -75,6 +75,12 @@ extension Genesis {
             }
             chain.network = NetworkConfig(allowedNodes: allowed)
         }
+        if let confidentialObject = config["confidential"], !(confidentialObject is NSNull) {
+            guard let confidential = confidentialObject as? [String: Any] else {
+                throw GenesisError(field: "config.confidential", reason: "not an object")
+            }
+            chain.confidential = try ConfidentialConfig(json: confidential)
+        }
         try Genesis.checkForkOrder(chain)
 
         var alloc: [Address: GenesisAccount] = [:]

@@ -1,0 +1,36 @@
+public import Primitives
+public import Attestation
+
+/// What an enclave is started with and binds into every quote: the chain (id, genesis
+/// hash, genesis policy hash), the authority it serves, and its own measurement; plus the
+/// simulated platform's credentials (standing for the CPU's fused keys).
+public struct EnclaveConfiguration: Sendable {
+    public var chainID: UInt64
+    public var genesisHash: Hash32
+    /// The genesis policy's hash (CONFIDENTIAL.md section 2).
+    public var policyHash: Hash32
+    public var authority: Address
+    /// `sha256` of this enclave's executable.
+    public var mrEnclave: Hash32
+    /// The enclave's security version (a build constant; the policy's `minIsvSvn` is compared to it).
+    public var isvSvn: UInt16
+    /// Debug mode: quotes carry the DEBUG attribute, as SGX sets it for a debug enclave.
+    public var debug: Bool
+    public var platform: PlatformCredentials
+
+    public init(chainID: UInt64, genesisHash: Hash32, policyHash: Hash32, authority: Address, mrEnclave: Hash32,
+                isvSvn: UInt16 = EnclaveBuild.isvSvn, debug: Bool, platform: PlatformCredentials) {
+        self.chainID = chainID; self.genesisHash = genesisHash; self.policyHash = policyHash; self.authority = authority
+        self.mrEnclave = mrEnclave; self.isvSvn = isvSvn; self.debug = debug; self.platform = platform
+    }
+}
+
+/// Constants of this enclave build.
+public enum EnclaveBuild {
+    /// The security version this build reports (`isvSvn`); raised when a fix must retire older builds.
+    public static let isvSvn: UInt16 = 1
+    public static let version = "cloister-enclave 0.1.0-dev (simulated-sgx)"
+    /// What the enclave prints at start and the node repeats.
+    public static let simulationWarning =
+        "SIMULATED TEE: this enclave runs on the simulated SGX platform. It proves the protocol, NOT confidentiality: the operator of this machine can read its memory and keys."
+}

@@ -1,0 +1,74 @@
+public import EnclaveProtocol
+public import Attestation
+public import Primitives
+import Crypto
+
+/// The enclave's answers to host requests: pure logic over its keys and configuration,
+/// independent of the socket (``EnclaveServer`` carries frames to it).
+///
+/// The attestation key is made here, at start, and never leaves. Every reply is built from
+/// public values; no request can make the enclave return or log a secret, or sign a digest
+/// it did not build itself.
+public final class EnclaveService: Sendable {
+    public let configuration: EnclaveConfiguration
+    public let keys: IdentityKeys
+    let signer: SimulatedQuoteSigner
+
+    public init(configuration: EnclaveConfiguration, keys: IdentityKeys) {
+        self.configuration = configuration
+        self.keys = keys
+        self.signer = SimulatedQuoteSigner(platform: configuration.platform, attestationKey: P256.Signing.PrivateKey())
+    }
+
+    /// What the enclave binds into its quotes.
+    public var binding: EnclaveBinding {
+        EnclaveBinding(chainID: configuration.chainID, genesisHash: configuration.genesisHash, policyHash: configuration.policyHash,
+                       authority: configuration.authority, signingKey: keys.signingKey, encryptionKey: keys.encryptionKey)
+    }
+
+    /// A fresh quote naming `freshness`, with the keys it binds.
+    public func evidence(freshness: Hash32) -> EnclaveEvidence {
+        let body = signer.report(mrEnclave: configuration.mrEnclave, isvSvn: configuration.isvSvn, debug: configuration.debug,
+                                 reportData: binding.reportData(freshness: freshness))
+        return EnclaveEvidence(quote: signer.quote(body: body).bytes, signingKey: keys.signingKey,
+                               encryptionKey: keys.encryptionKey, mrEnclave: configuration.mrEnclave)
+    }
+
+    /// The reply to one request.
+    public func handle(_ request: HostRequest) -> EnclaveReply {
+        switch request {
+        case .hello(let version, let nonce):
+            guard version == UInt32(EnclaveFrame.version) else {
+                return .error(code: .unsupportedVersion, message: "protocol version \(version) is not supported (this enclave speaks \(EnclaveFrame.version))")
+            }
+            return .hello(EnclaveStatus(protocolVersion: UInt32(EnclaveFrame.version), nonce: nonce, enclaveVersion: EnclaveBuild.version,
+                                        simulated: true, debug: configuration.debug, mrEnclave: configuration.mrEnclave,
+                                        chainID: configuration.chainID, authority: configuration.authority))
+        case .getEvidence(let freshness):
+            return .evidence(evidence(freshness: freshness))
+        case .signChallenge(let challenge):
+            return .challengeSignature(keys.sign(EnclaveChallenge.digest(chainID: configuration.chainID, challenge: challenge)))
+        }
+    }
+
+    /// The reply to one frame, and whether the connection must close after it (bad frames).
+    public func handle(frame: RawFrame) -> (reply: EnclaveReply, close: Bool) {
+        do {
+            return (handle(try HostRequest(frame: frame)), false)
+        } catch {
+            return (Self.reply(to: error), true)
+        }
+    }
+
+    /// The error reply for a frame error.
+    public static func reply(to error: FrameError) -> EnclaveReply {
+        let code: EnclaveErrorCode
+        switch error {
+        case .unknownType: code = .unknownType
+        case .unknownVersion: code = .unsupportedVersion
+        case .malformedPayload: code = .malformedPayload
+        case .oversized, .truncatedBody, .truncated: code = .badFrame
+        }
+        return .error(code: code, message: error.description)
+    }
+}

@@ -1,0 +1,86 @@
+public import Primitives
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why sealed state could not be used.
+public struct SealingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// Sealed persistence of the identity keys (CONFIDENTIAL.md section 9), the simulation of
+/// SGX sealing: AES-256-GCM under `HKDF-SHA256(platform key, salt = mrEnclave,
+/// "cloister-seal-v1")`, so only the same binary on the same platform can unseal.
+///
+/// Blob: `"CLOISTER-SEALED1" ‖ nonce (12, random) ‖ ciphertext ‖ tag`, with the chain id,
+/// genesis hash and authority as associated data (keys sealed for one chain or authority
+/// are not reused for another). The plaintext, `rlp([1, signingKey, encryptionKey])`, is
+/// wiped after use. There is no monotonic counter: a host can hand back an older blob.
+public enum KeySealing {
+    static let magic = Array("CLOISTER-SEALED1".utf8)
+
+    /// The sealed blob of `keys` for `configuration`.
+    public static func seal(_ keys: IdentityKeys, for configuration: EnclaveConfiguration) throws(SealingError) -> [UInt8] {
+        var signing = keys.signing.rawRepresentation
+        var encryption = Array(keys.encryption.rawRepresentation)
+        var e = RLPEncoder()
+        e.appendList { e in e.append(UInt64(1)); e.appendBytes(signing); e.appendBytes(encryption) }
+        var plaintext = e.bytes
+        defer {
+            SecureMemory.zero(&signing); SecureMemory.zero(&encryption); SecureMemory.zero(&plaintext)
+        }
+        do {
+            let box = try AES.GCM.seal(plaintext, using: sealingKey(configuration), nonce: AES.GCM.Nonce(),
+                                       authenticating: associatedData(configuration))
+            return magic + Array(box.nonce) + Array(box.ciphertext) + Array(box.tag)
+        } catch { throw SealingError("sealing failed: \(error)") }
+    }
+
+    /// The keys in `blob`; refused when another binary, platform, chain or authority sealed it.
+    public static func unseal(_ blob: [UInt8], for configuration: EnclaveConfiguration) throws(SealingError) -> IdentityKeys {
+        guard blob.count >= magic.count + 12 + 16, Array(blob[0..<magic.count]) == magic else {
+            throw SealingError("not a Cloister sealed-state file")
+        }
+        let nonceStart = magic.count
+        let body = Array(blob[(nonceStart + 12)...])
+        var plaintext: [UInt8]
+        do {
+            let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: blob[nonceStart..<(nonceStart + 12)]),
+                                            ciphertext: body.dropLast(16), tag: body.suffix(16))
+            plaintext = Array(try AES.GCM.open(box, using: sealingKey(configuration), authenticating: associatedData(configuration)))
+        } catch {
+            throw SealingError("cannot unseal: sealed by another enclave build (measurement), another platform, or for another chain or authority")
+        }
+        defer { SecureMemory.zero(&plaintext) }
+        do {
+            var outer = RLPReader(plaintext)
+            var r = try outer.readList()
+            try outer.finish()
+            guard try r.readUInt64() == 1 else { throw SealingError("sealed state of an unknown version") }
+            var signing = Array(try r.readBytes())
+            var encryption = Array(try r.readBytes())
+            defer { SecureMemory.zero(&signing); SecureMemory.zero(&encryption) }
+            try r.finish()
+            return IdentityKeys(signing: try Secp256k1.PrivateKey(rawRepresentation: signing),
+                                encryption: try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: encryption))
+        } catch let error as SealingError {
+            throw error
+        } catch {
+            throw SealingError("sealed state is malformed: \(error)")
+        }
+    }
+
+    static func sealingKey(_ c: EnclaveConfiguration) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: c.platform.privateKey.rawRepresentation),
+                               salt: c.mrEnclave.bytes, info: Array("cloister-seal-v1".utf8), outputByteCount: 32)
+    }
+
+    static func associatedData(_ c: EnclaveConfiguration) -> [UInt8] {
+        var out = magic + c.mrEnclave.bytes
+        for i in stride(from: 7, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: c.chainID >> (8 * i))) }
+        return out + c.genesisHash.bytes + c.authority.bytes
+    }
+}

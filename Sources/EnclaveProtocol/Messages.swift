@@ -1,0 +1,206 @@
+public import Primitives
+
+/// Messages the **host sends to the enclave** (direction: host → enclave). Types 0x01–0x7f.
+public enum HostRequest: Sendable, Equatable {
+    /// Version exchange and liveness (ping): the enclave echoes `nonce`.
+    case hello(protocolVersion: UInt32, nonce: UInt64)
+    /// A fresh quote bound to the enclave's keys, naming `freshness` (a recent block hash).
+    case getEvidence(freshness: Hash32)
+    /// A signature by the enclave's signing key over
+    /// `keccak("cloister-enclave-challenge-v1" ‖ be32(chainId) ‖ challenge)` — proof that the
+    /// enclave holding the attested key is the one answering. The enclave builds the digest
+    /// itself, so no host request can make it sign a protocol statement.
+    case signChallenge(challenge: Hash32)
+
+    public var type: UInt8 {
+        switch self {
+        case .hello: 0x01
+        case .getEvidence: 0x02
+        case .signChallenge: 0x03
+        }
+    }
+
+    /// The message's RLP payload.
+    public var payload: [UInt8] {
+        var e = RLPEncoder()
+        e.appendList { e in
+            switch self {
+            case .hello(let version, let nonce): e.append(UInt64(version)); e.append(nonce)
+            case .getEvidence(let freshness): e.appendBytes(freshness.bytes)
+            case .signChallenge(let challenge): e.appendBytes(challenge.bytes)
+            }
+        }
+        return e.bytes
+    }
+
+    /// Decodes a frame sent by a host.
+    public init(frame: RawFrame) throws(FrameError) {
+        let type = frame.type
+        do {
+            var outer = RLPReader(frame.payload)
+            var r = try outer.readList()
+            try outer.finish()
+            switch type {
+            case 0x01:
+                let version = try r.readUInt64()
+                let nonce = try r.readUInt64()
+                guard let v32 = UInt32(exactly: version) else { throw FrameError.malformedPayload(type: type, reason: "protocol version too large") }
+                self = .hello(protocolVersion: v32, nonce: nonce)
+            case 0x02: self = .getEvidence(freshness: try r.readFixed(Hash32.self))
+            case 0x03: self = .signChallenge(challenge: try r.readFixed(Hash32.self))
+            default: throw FrameError.unknownType(type)
+            }
+            try r.finish()
+        } catch let error as FrameError {
+            throw error
+        } catch {
+            throw .malformedPayload(type: type, reason: "\(error)")
+        }
+    }
+}
+
+/// The evidence an enclave gives for itself: a quote and the public keys it binds.
+public struct EnclaveEvidence: Sendable, Equatable {
+    public var quote: [UInt8]
+    /// Compressed secp256k1 (33 bytes).
+    public var signingKey: [UInt8]
+    /// X25519 (32 bytes).
+    public var encryptionKey: [UInt8]
+    public var mrEnclave: Hash32
+
+    public init(quote: [UInt8], signingKey: [UInt8], encryptionKey: [UInt8], mrEnclave: Hash32) {
+        self.quote = quote; self.signingKey = signingKey; self.encryptionKey = encryptionKey; self.mrEnclave = mrEnclave
+    }
+}
+
+/// What an enclave says about itself in its hello reply.
+public struct EnclaveStatus: Sendable, Equatable {
+    public var protocolVersion: UInt32
+    /// The echoed ping nonce.
+    public var nonce: UInt64
+    /// The enclave build's version text.
+    public var enclaveVersion: String
+    /// True on the simulated platform (always, in this build).
+    public var simulated: Bool
+    /// True when the enclave runs in debug mode (the DEBUG attribute is set in its quotes).
+    public var debug: Bool
+    public var mrEnclave: Hash32
+    public var chainID: UInt64
+    public var authority: Address
+
+    public init(protocolVersion: UInt32, nonce: UInt64, enclaveVersion: String, simulated: Bool, debug: Bool,
+                mrEnclave: Hash32, chainID: UInt64, authority: Address) {
+        self.protocolVersion = protocolVersion; self.nonce = nonce; self.enclaveVersion = enclaveVersion
+        self.simulated = simulated; self.debug = debug; self.mrEnclave = mrEnclave; self.chainID = chainID; self.authority = authority
+    }
+}
+
+/// Error codes of an ``EnclaveReply/error(code:message:)``.
+public enum EnclaveErrorCode: UInt8, Sendable, Equatable {
+    case badFrame = 1
+    case unknownType = 2
+    case unsupportedVersion = 3
+    case malformedPayload = 4
+    case internalFailure = 5
+}
+
+/// Messages the **enclave sends to the host** (direction: enclave → host). Types 0x80–0xff.
+/// No reply ever carries a secret.
+public enum EnclaveReply: Sendable, Equatable {
+    case hello(EnclaveStatus)
+    case evidence(EnclaveEvidence)
+    /// 65 bytes `r ‖ s ‖ v`, low s.
+    case challengeSignature([UInt8])
+    /// The request was refused; after a frame error the enclave closes the connection.
+    case error(code: EnclaveErrorCode, message: String)
+
+    public var type: UInt8 {
+        switch self {
+        case .hello: 0x81
+        case .evidence: 0x82
+        case .challengeSignature: 0x83
+        case .error: 0xff
+        }
+    }
+
+    public var payload: [UInt8] {
+        var e = RLPEncoder()
+        e.appendList { e in
+            switch self {
+            case .hello(let s):
+                e.append(UInt64(s.protocolVersion)); e.append(s.nonce); e.appendBytes(Array(s.enclaveVersion.utf8))
+                e.append(UInt64(s.simulated ? 1 : 0)); e.append(UInt64(s.debug ? 1 : 0)); e.appendBytes(s.mrEnclave.bytes)
+                e.append(s.chainID); e.appendBytes(s.authority.bytes)
+            case .evidence(let v):
+                e.appendBytes(v.quote); e.appendBytes(v.signingKey); e.appendBytes(v.encryptionKey); e.appendBytes(v.mrEnclave.bytes)
+            case .challengeSignature(let sig): e.appendBytes(sig)
+            case .error(let code, let message): e.append(UInt64(code.rawValue)); e.appendBytes(Array(message.utf8))
+            }
+        }
+        return e.bytes
+    }
+
+    /// Decodes a frame sent by an enclave.
+    public init(frame: RawFrame) throws(FrameError) {
+        let type = frame.type
+        do {
+            var outer = RLPReader(frame.payload)
+            var r = try outer.readList()
+            try outer.finish()
+            func flag() throws -> Bool {
+                let v = try r.readUInt64()
+                guard v <= 1 else { throw FrameError.malformedPayload(type: type, reason: "flag \(v), expected 0 or 1") }
+                return v == 1
+            }
+            switch type {
+            case 0x81:
+                let version = try r.readUInt64()
+                let nonce = try r.readUInt64()
+                let text = String(decoding: try r.readBytes(), as: UTF8.self)
+                let simulated = try flag()
+                let debug = try flag()
+                let mr = try r.readFixed(Hash32.self)
+                let chain = try r.readUInt64()
+                let authority = try r.readFixed(Address.self)
+                guard let v32 = UInt32(exactly: version) else { throw FrameError.malformedPayload(type: type, reason: "protocol version too large") }
+                self = .hello(EnclaveStatus(protocolVersion: v32, nonce: nonce, enclaveVersion: text, simulated: simulated, debug: debug,
+                                            mrEnclave: mr, chainID: chain, authority: authority))
+            case 0x82:
+                let quote = Array(try r.readBytes())
+                let signing = Array(try r.readBytes())
+                let encryption = Array(try r.readBytes())
+                guard signing.count == 33, encryption.count == 32 else {
+                    throw FrameError.malformedPayload(type: type, reason: "keys of \(signing.count) and \(encryption.count) bytes, expected 33 and 32")
+                }
+                self = .evidence(EnclaveEvidence(quote: quote, signingKey: signing, encryptionKey: encryption, mrEnclave: try r.readFixed(Hash32.self)))
+            case 0x83:
+                let sig = Array(try r.readBytes())
+                guard sig.count == 65 else { throw FrameError.malformedPayload(type: type, reason: "signature of \(sig.count) bytes, expected 65") }
+                self = .challengeSignature(sig)
+            case 0xff:
+                let raw = try r.readUInt64()
+                guard raw <= 255, let code = EnclaveErrorCode(rawValue: UInt8(raw)) else {
+                    throw FrameError.malformedPayload(type: type, reason: "unknown error code \(raw)")
+                }
+                self = .error(code: code, message: String(decoding: try r.readBytes(), as: UTF8.self))
+            default: throw FrameError.unknownType(type)
+            }
+            try r.finish()
+        } catch let error as FrameError {
+            throw error
+        } catch {
+            throw .malformedPayload(type: type, reason: "\(error)")
+        }
+    }
+}
+
+/// The digest an enclave signs for ``HostRequest/signChallenge(challenge:)``.
+public enum EnclaveChallenge {
+    public static func digest(chainID: UInt64, challenge: Hash32) -> Hash32 {
+        var bytes = Array("cloister-enclave-challenge-v1".utf8)
+        bytes += [UInt8](repeating: 0, count: 24)
+        for i in stride(from: 7, through: 0, by: -1) { bytes.append(UInt8(truncatingIfNeeded: chainID >> (8 * i))) }
+        bytes += challenge.bytes
+        return Keccak256.hash(bytes)
+    }
+}
