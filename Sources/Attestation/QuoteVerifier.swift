@@ -181,6 +181,11 @@ public enum QuoteVerifier {
         Hash32(Array(SHA256.hash(data: key.derRepresentation))) ?? .zero
     }
 
+    /// ``spkiHash(_:)`` of a certificate's key; nil when it is not a P-256 key.
+    public static func spkiHash(of certificate: Certificate) -> Hash32? {
+        P256.Signing.PublicKey(certificate.publicKey).map(spkiHash)
+    }
+
     // MARK: Check 3
 
     static func checkValidity(_ chain: [ChainCertificate], blockTime: UInt64, revoked: Set<[UInt8]>) throws(AttestationError) -> [UInt8] {

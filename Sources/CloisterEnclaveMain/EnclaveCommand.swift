@@ -39,6 +39,11 @@ struct EnclaveCommand: ParsableCommand {
     var exitWithParent = false
 
     func run() throws {
+        // A parent running on Swift's thread pool hands its blocked signal mask to its
+        // children: unblock everything so SIGTERM and SIGINT stop the enclave.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         let stderr = FileHandle.standardError
         stderr.write(Data("cloister-enclave: \(EnclaveBuild.simulationWarning)\n".utf8))
         guard let authorityAddress = try? Address(hex: authority) else { throw ValidationError("--authority: not a 20-byte hex address") }

@@ -48,10 +48,13 @@ public final class EnclaveProcess: @unchecked Sendable {
     /// Whether the child still runs.
     public var isRunning: Bool { process.isRunning }
 
-    /// Stops the child and waits for it.
+    /// Stops the child: SIGTERM, then SIGKILL if it is still running after 5 s.
     public func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: socketPath)
