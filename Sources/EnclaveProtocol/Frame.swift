@@ -36,6 +36,10 @@ public struct RawFrame: Sendable, Equatable {
     public let type: UInt8
     public let requestID: UInt32
     public let payload: [UInt8]
+
+    public init(type: UInt8, requestID: UInt32, payload: [UInt8]) {
+        self.type = type; self.requestID = requestID; self.payload = payload
+    }
 }
 
 /// Why a frame or a message was refused. The side that refuses answers with an error
