@@ -20,12 +20,13 @@ deps:
 
 build: deps
 	$(SWIFT) build --product cloister
+	$(SWIFT) build --product cloister-enclave
 
 # The main job: a one-node dev chain (one authority, ten prefunded test accounts,
 # JSON-RPC over HTTP and WebSocket on 127.0.0.1:8545). Ctrl-C stops it.
 DEV_ARGS ?=
 dev: build
-	$(SWIFT) run cloister dev $(DEV_ARGS)
+	$(SWIFT) run --skip-build cloister dev $(DEV_ARGS)
 
 # A local consortium: 4 authorities and 1 observer on loopback (keys, genesis with the
 # allowlist and data dirs in one folder; Ctrl-C stops all). DEVNET_ARGS=... for more.
@@ -47,9 +48,11 @@ import-check: deps
 # tests share Swift's cooperative pool and would starve them.
 TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests|NetworkTests|PartitionTests|HostilePeerTests
 
-# The crash test drives the debug `cloister` binary, so it is built first.
+# The crash test drives the debug `cloister` binary, and the enclave tests a real
+# `cloister-enclave` process, so both are built first.
 test: deps check-layers import-check
 	$(SWIFT) build --product cloister
+	$(SWIFT) build --product cloister-enclave
 	$(SWIFT) test --skip '$(TIMING_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(TIMING_SUITES)'
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh

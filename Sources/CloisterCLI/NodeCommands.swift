@@ -6,6 +6,7 @@ import Keystore
 import RPC
 import P2P
 import Node
+import Confidential
 
 /// The JSON-RPC flags `dev` and `node` share. Where the two differ in a default
 /// (namespaces, CORS, `extraData`), the flag is optional and ``Role`` supplies it.
@@ -142,6 +143,12 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Seconds between blocks (0: seal when transactions are pending).")
     var period: UInt64 = 0
 
+    @Flag(name: .customLong("no-enclave"), help: "Run without the (simulated) confidential module and its enclave process.")
+    var noEnclave = false
+
+    @Option(name: .customLong("enclave-bin"), help: "The enclave executable (default: cloister-enclave beside cloister).")
+    var enclaveBin: String?
+
     @OptionGroup var rpc: RPCOptions
 
     func run() async throws {
@@ -156,9 +163,19 @@ struct DevCommand: AsyncParsableCommand {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("cloister-dev-\(UUID().uuidString)").path
         }
         defer { if temporary { try? FileManager.default.removeItem(atPath: dir) } }
-        printAccounts(keys)
-        var config = NodeConfiguration(dataDirectory: dir, genesis: DevChain.genesis(accounts: keys.map(\.address), period: period),
+        var confidential: DevConfidential?
+        if !noEnclave {
+            do { confidential = try DevConfidential.prepare(directory: dir, enclaveBinary: enclaveBin ?? EnclaveProcess.defaultBinary) } catch {
+                throw CLIError("\(error)")
+            }
+        }
+        printAccounts(keys, confidential: confidential)
+        var config = NodeConfiguration(dataDirectory: dir,
+                                       genesis: DevChain.genesis(accounts: keys.map(\.address), period: period, confidential: confidential),
                                        sealingKey: keys[0], rpc: try rpc.configuration(for: .dev), rpcLimits: try rpc.limits(for: .dev))
+        if let confidential {
+            config.enclave = EnclaveSettings(source: .launch(binary: confidential.enclaveBinary, platformFile: confidential.platformFile))
+        }
         config.unlockedAccounts = keys
         config.pool.globalSlots = 100_000
         config.pool.globalQueue = 20_000
@@ -168,7 +185,7 @@ struct DevCommand: AsyncParsableCommand {
         try await node.run()
     }
 
-    func printAccounts(_ keys: [Secp256k1.PrivateKey]) {
+    func printAccounts(_ keys: [Secp256k1.PrivateKey], confidential: DevConfidential?) {
         var out = """
         Cloister development chain — TEST-ONLY ACCOUNTS (public keys of the mnemonic \
         "\(DevChain.mnemonic)"; never use them on a real network)
@@ -181,6 +198,17 @@ struct DevCommand: AsyncParsableCommand {
         out += "\nPrivate keys\n==================\n\n"
         for (i, k) in keys.enumerated() { out += "(\(i)) \(Hex.encode(k.rawRepresentation))\n" }
         out += "\nChain id: \(DevChain.chainID)    JSON-RPC: http://\(rpc.httpAddr):\(rpc.httpPort)  ws://\(rpc.httpAddr):\(rpc.httpPort)\n"
+        if let confidential {
+            out += """
+
+            Confidential module: SIMULATED TEE — proves the protocol, NOT confidentiality
+            ==================
+            Enclave measurement (MRENCLAVE): \(confidential.measurement)
+            Trust anchor (simulated root):   \(confidential.trustAnchor)
+            Enclave executable:              \(confidential.enclaveBinary)
+
+            """
+        }
         FileHandle.standardOutput.write(Data((out + "\n").utf8))
     }
 }
@@ -243,6 +271,19 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-p2p"), help: "Run without the peer-to-peer network (a single node).")
     var noP2P = false
 
+    @Option(name: .customLong("enclave-platform"),
+            help: "Start this authority's enclave (cloister-enclave beside cloister) with this machine's platform file.")
+    var enclavePlatform: String?
+
+    @Option(name: .customLong("enclave-socket"), help: "Use an enclave already running apart, listening at this Unix socket path.")
+    var enclaveSocket: String?
+
+    @Option(name: .customLong("enclave-bin"), help: "The enclave executable to start (default: cloister-enclave beside cloister).")
+    var enclaveBin: String?
+
+    @Flag(name: .customLong("enclave-debug"), help: "Start the enclave in debug mode (its quotes carry the DEBUG attribute).")
+    var enclaveDebug = false
+
     enum NodeRole: String, ExpressibleByArgument { case authority, observer }
 
     func run() async throws {
@@ -292,6 +333,17 @@ struct NodeCommand: AsyncParsableCommand {
             config.p2p = p2p
             config.advertisedHost = natHost
         }
+        switch (enclavePlatform, enclaveSocket) {
+        case (let platform?, nil):
+            config.enclave = EnclaveSettings(source: .launch(binary: enclaveBin, platformFile: platform), debug: enclaveDebug)
+        case (nil, let socket?):
+            config.enclave = EnclaveSettings(source: .connect(socketPath: socket))
+        case (.some, .some):
+            throw CLIError("--enclave-platform starts an enclave, --enclave-socket uses a running one: give one of them")
+        case (nil, nil):
+            break
+        }
+        if config.enclave != nil, key == nil { throw CLIError("an enclave serves an authority: it needs --unlock") }
         if noTxRelay {
             config.refusesTransactions = "this observer does not accept transactions (--no-tx-relay): send them to an authority's node"
         }

@@ -30,6 +30,8 @@ public struct NodeConfiguration: Sendable {
     public var advertisedHost = "127.0.0.1"
     /// When set, RPC refuses transactions with this message (`--no-tx-relay`).
     public var refusesTransactions: String?
+    /// The enclave this authority runs (chains with `config.confidential`); needs ``sealingKey``.
+    public var enclave: EnclaveSettings?
 
     public init(dataDirectory: String, genesis: [UInt8]? = nil, sealingKey: Secp256k1.PrivateKey? = nil,
                 rpc: RPCServerConfiguration = RPCServerConfiguration(), rpcLimits: RPCLimits = RPCLimits(),
@@ -59,6 +61,8 @@ public final class ChainNode: Sendable {
     let logger: Logger
     /// The consortium network, when configured.
     public let network: P2PNetwork?
+    /// The node's enclave, when configured.
+    let enclave: EnclaveAttachment?
 
     public init(_ configuration: NodeConfiguration, logger: Logger) throws(NodeError) {
         self.configuration = configuration
@@ -79,6 +83,34 @@ public final class ChainNode: Sendable {
         }
         guard let engine = chain.engine as? Clique else { throw NodeError("the chain's engine is not Clique") }
         clique = engine
+        let simulated = chain.config.confidential?.insecureSimulation ?? false
+        if let policy = chain.config.confidential {
+            if policy.insecureSimulation {
+                logger.warning("SIMULATED TEE: this chain accepts simulated enclaves (config.confidential.insecureSimulation). It proves the protocol, NOT confidentiality: each machine's operator can read its enclave's memory and keys.")
+            }
+            if configuration.enclave == nil, let key = configuration.sealingKey {
+                logger.warning("This authority runs no enclave: it cannot execute confidential transactions",
+                               metadata: ["address": "\(key.address)"])
+            }
+        }
+        if let settings = configuration.enclave {
+            guard let key = configuration.sealingKey else { throw NodeError("an enclave serves an authority: it needs the sealing key (--unlock)") }
+            let attached = try EnclaveAttachment.start(settings, chain: chain, store: store, authority: key.address,
+                                                       dataDirectory: configuration.dataDirectory, logger: logger)
+            var metadata: Logger.Metadata = ["mrEnclave": "\(attached.status.mrEnclave)", "enclaveId": "\(attached.enclaveID)",
+                                             "version": "\(attached.status.enclaveVersion)"]
+            if attached.status.simulated { metadata["platform"] = "simulated-sgx (SIMULATED: not confidential)" }
+            if attached.status.debug { metadata["debug"] = "true" }
+            if let failure = attached.selfCheck {
+                metadata["check"] = "\(failure)"
+                logger.warning("Enclave started, and its quote fails this chain's policy: peers will refuse it", metadata: metadata)
+            } else {
+                logger.info("Enclave attested (its quote passes the ten checks of this chain's policy)", metadata: metadata)
+            }
+            enclave = attached
+        } else {
+            enclave = nil
+        }
         pool = TransactionPool(chain: chain, config: configuration.pool)
         if var p2p = configuration.p2p {
             // The genesis allowlist, unless the operator gave one.
@@ -107,7 +139,7 @@ public final class ChainNode: Sendable {
             }
         }
         backend = RPCBackend(chain: chain, pool: pool, clique: clique, limits: configuration.rpcLimits,
-                             clientVersion: NodeVersion.clientVersion,
+                             clientVersion: NodeVersion.clientVersion(simulatedTEE: simulated),
                              unlocked: configuration.unlockedAccounts, status: status)
         if let key = configuration.sealingKey {
             let signers = (try? clique.snapshot(number: chain.head.header.number, hash: chain.head.hash, reader: chain.headers))?.signers ?? []
@@ -166,6 +198,7 @@ public final class ChainNode: Sendable {
         } catch {
             logger.error("Could not save the transaction journal", metadata: ["error": "\(error)"])
         }
+        enclave?.stop()
         logger.info("Stopped", metadata: ["head": "\(chain.head.header.number)"])
     }
 }
@@ -185,6 +218,11 @@ public enum NodeVersion {
     /// go-ethereum's layout, `Name/vVERSION/OS-ARCH/LANGUAGE`, with the platform this
     /// binary was built for (e.g. `Cloister/v0.1.0-dev/linux-amd64/swift6.3`).
     public static var clientVersion: String { "Cloister/v\(string)/\(os)-\(arch)/\(language)" }
+
+    /// ``clientVersion``, flagged on a chain that accepts simulated enclaves.
+    public static func clientVersion(simulatedTEE: Bool) -> String {
+        simulatedTEE ? clientVersion + " (SIMULATED TEE: proves the protocol, not confidentiality)" : clientVersion
+    }
 
     static var os: String {
         #if os(Linux)

@@ -15,8 +15,9 @@ public enum DevChain {
     public static let balance = UInt256(10_000) &* UInt256(1_000_000_000_000_000_000)
     public static let gasLimit: UInt64 = 30_000_000
 
-    /// The genesis JSON (geth format) for `accounts`, sealed by `accounts[0]`, with `period`.
-    public static func genesis(accounts: [Address], period: UInt64) -> [UInt8] {
+    /// The genesis JSON (geth format) for `accounts`, sealed by `accounts[0]`, with `period`,
+    /// and, when given, the confidential module's policy (`config.confidential`).
+    public static func genesis(accounts: [Address], period: UInt64, confidential: DevConfidential? = nil) -> [UInt8] {
         var alloc: [String: Any] = [:]
         for a in accounts { alloc[a.description] = ["balance": balance.hexQuantity] }
         let genesis: [String: Any] = [
@@ -25,7 +26,7 @@ public enum DevChain {
                 "byzantiumBlock": 0, "constantinopleBlock": 0, "petersburgBlock": 0, "istanbulBlock": 0,
                 "berlinBlock": 0, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0,
                 "clique": ["period": period, "epoch": 30000],
-            ] as [String: Any],
+            ].merging(confidential.map { ["confidential": $0.policyJSON] } ?? [:]) { a, _ in a } as [String: Any],
             "nonce": "0x0", "timestamp": "0x0",
             "extraData": Hex.encode(CliqueSeal.prepareExtraData(vanity: [], signers: accounts.isEmpty ? [] : [accounts[0]])),
             "gasLimit": "0x" + String(gasLimit, radix: 16), "difficulty": "0x1", "baseFeePerGas": "0x3b9aca00",
