@@ -37,6 +37,8 @@ def test_identity_methods(node, w3):
     assert version.startswith("Cloister/v"), version
     arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
     assert f"/{platform.system().lower()}-{arch}/" in version, version
+    # The dev chain runs a simulated enclave, and says so.
+    assert "SIMULATED TEE" in version, version
     assert node.rpc_result("web3_sha3", ["0x68656c6c6f"]) == to_hex(keccak(b"hello"))
     assert node.rpc_result("web3_sha3", ["0x"]) == to_hex(keccak(b""))
     assert int(node.rpc_result("eth_gasPrice"), 16) > 0
