@@ -225,8 +225,9 @@ let package = Package(
         .executableTarget(
             name: "CloisterFuzz",
             dependencies: [
-                "P2P", "ChainTypes", "Primitives", "CFuzzerDriver",
+                "P2P", "ChainTypes", "Primitives", "CFuzzerDriver", "Attestation", "EnclaveProtocol", "Enclave",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -45,7 +45,8 @@ ALLOWED = {
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
     "CloisterEnclaveMain": {"Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},
     # libFuzzer targets (tools/fuzz.sh): the decoders of peer data and what they need.
-    "CloisterFuzz": {"P2P", "ChainTypes", "Primitives", "NIOCore", "CFuzzerDriver"},
+    "CloisterFuzz": {"P2P", "ChainTypes", "Primitives", "NIOCore", "CFuzzerDriver", "Attestation", "EnclaveProtocol", "Enclave",
+                     "Crypto"},
     "TestSupport": None,  # anything but Node and the executables (checked below)
 }
 NEVER_FROM_TESTSUPPORT = {"Node", "CloisterCLI", "CloisterEnclaveMain", "CloisterFuzz"}

@@ -3,7 +3,8 @@
 # A target's corpus starts from its seeds (well-formed messages, records, URLs).
 #
 #   tools/fuzz.sh TARGET LIMIT [libFuzzer flags…]
-#     TARGET  rlpx-auth | rlpx-ack | rlpx-frame | p2p-message | eth-message | snappy | enr | enode | all
+#     TARGET  rlpx-auth | rlpx-ack | rlpx-frame | p2p-message | eth-message | snappy | enr | enode |
+#             enclave-frame | quote | all
 #     LIMIT   a number of inputs (1000000) or a time per target (20s)
 #
 # The build (release, -sanitize=fuzzer plus FUZZ_SANITIZERS, default address) goes to
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame p2p-message eth-message snappy enr enode)
+TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame p2p-message eth-message snappy enr enode enclave-frame quote)
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 SANITIZERS=${FUZZ_SANITIZERS-address}
@@ -23,7 +24,7 @@ usage() { echo "usage: tools/fuzz.sh {${TARGETS_ALL[*]// /|}|all} RUNS|SECONDSs 
 target=$1; limit=$2; shift 2
 case "$target" in
     all) targets=("${TARGETS_ALL[@]}") ;;
-    rlpx-auth|rlpx-ack|rlpx-frame|p2p-message|eth-message|snappy|enr|enode) targets=("$target") ;;
+    rlpx-auth|rlpx-ack|rlpx-frame|p2p-message|eth-message|snappy|enr|enode|enclave-frame|quote) targets=("$target") ;;
     *) usage ;;
 esac
 case "$limit" in

@@ -24,9 +24,8 @@ public struct SimulatedRoot: Sendable {
     public let certificate: Certificate
 
     /// A new root, valid from `notBefore` to `notAfter`.
-    public static func create(notBefore: Date, notAfter: Date,
-                              commonName: String = "Cloister simulated SGX root") throws(PlatformError) -> SimulatedRoot {
-        let key = P256.Signing.PrivateKey()
+    public static func create(notBefore: Date, notAfter: Date, commonName: String = "Cloister simulated SGX root",
+                              key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) throws(PlatformError) -> SimulatedRoot {
         do {
             let name = try DistinguishedName {
                 OrganizationName("Cloister (simulated platform: proves the protocol, not confidentiality)")
@@ -73,8 +72,8 @@ public struct SimulatedRoot: Sendable {
     /// A new platform certificate and key for one machine, signed by this root (through
     /// `intermediates`, if any, each a CA signed by the next; tests use them).
     public func issuePlatform(notBefore: Date, notAfter: Date, tcb: PlatformTCB = PlatformTCB(),
-                              intermediates: [SimulatedRoot] = []) throws(PlatformError) -> PlatformCredentials {
-        let key = P256.Signing.PrivateKey()
+                              intermediates: [SimulatedRoot] = [],
+                              key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) throws(PlatformError) -> PlatformCredentials {
         let issuer = intermediates.first ?? self
         do {
             let serial = Certificate.SerialNumber()

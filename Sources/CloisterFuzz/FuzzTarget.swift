@@ -29,6 +29,10 @@ enum FuzzTarget: String, CaseIterable {
     case enr = "enr"
     /// Enode URLs.
     case enode = "enode"
+    /// Host↔enclave frames: the frame decoder, both message decoders and the enclave's service.
+    case enclaveFrame = "enclave-frame"
+    /// SGX DCAP v3 quotes: the parser and the ten-check verifier.
+    case quote = "quote"
 
     static let environmentVariable = "CLOISTER_FUZZ"
 
@@ -48,6 +52,8 @@ enum FuzzTarget: String, CaseIterable {
         case .snappy: MessageFuzz.snappy(input)
         case .enr: IdentityFuzz.enr(input)
         case .enode: IdentityFuzz.enode(input)
+        case .enclaveFrame: EnclaveFuzz.frame(input)
+        case .quote: EnclaveFuzz.quote(input)
         }
     }
 
@@ -61,6 +67,8 @@ enum FuzzTarget: String, CaseIterable {
         case .snappy: MessageFuzz.snappySeeds
         case .enr: IdentityFuzz.enrSeeds
         case .enode: IdentityFuzz.enodeSeeds
+        case .enclaveFrame: EnclaveFuzz.frameSeeds
+        case .quote: EnclaveFuzz.quoteSeeds
         }
     }
 }
