@@ -352,6 +352,13 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
+            name: "AttestationBenchmarks",
+            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "Confidential",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/AttestationBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "StateBenchmarks",
             dependencies: ["Primitives", "Storage", "Trie", "ChainTypes", "State"],
             path: "Benchmarks/StateBenchmarks",

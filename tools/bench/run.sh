@@ -84,8 +84,11 @@ export CLOISTER_BIN="$(swift build -c release --show-bin-path)/cloister"
 echo "== Network (release nodes on loopback: 4-authority TPS, observer sync vs import, one hostile peer's memory) =="
 bash tools/bench/network.sh "$out/network.jsonl"
 
+echo "== Attestation (release: quote verification and the host↔enclave round trip, with C/OpenSSL peers) =="
+bash tools/bench/attest.sh "$out/attest.jsonl"
+
 python3 tools/bench/report.py "$out/swift.md" --state "$out/state.jsonl" --evm "$out/evm.jsonl" \
-    --chain "$out/chain.jsonl" --rpc "$out/rpc.jsonl" --network "$out/network.jsonl" \
+    --chain "$out/chain.jsonl" --rpc "$out/rpc.jsonl" --network "$out/network.jsonl" --attest "$out/attest.jsonl" \
     --openssl-1m "$sha3_1m_a" "$sha3_1m_b" --openssl-32 "$sha3_32_a" "$sha3_32_b" \
     --c-ecrecover "$c_rec_a" "$c_rec_b" > "$out/report.md"
 cat "$out/report.md"
