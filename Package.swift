@@ -353,7 +353,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AttestationBenchmarks",
-            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "Confidential",
+            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "Confidential", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Benchmarks/AttestationBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)]

@@ -15,6 +15,7 @@ import ChainTypes
 import Attestation
 import EnclaveProtocol
 import Confidential
+import TestSupport
 
 func json(_ fields: [String: Any]) {
     let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
@@ -38,9 +39,7 @@ struct Setup {
         else { fail("cannot make a simulated platform") }
         self.root = root
         self.platform = platform
-        rules = ConfidentialConfig(platforms: ["simulated-sgx"], insecureSimulation: true, trustAnchors: ["simulated-sgx": root.trustAnchor],
-                                   measurements: [measurement], minIsvSvn: 1, minCpuSvn: [UInt8](repeating: 0, count: 16), minPceSvn: 1,
-                                   minQeSvn: 1, allowDebug: false, freshnessBlocks: 64, epochLength: 1000, enclaveQuorum: 1)
+        rules = .simulated(trustAnchor: root.trustAnchor, measurements: [measurement])
     }
 }
 
@@ -77,16 +76,8 @@ func pingBenchmark(_ n: Int, enclave: String) {
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let authority = Address(Array(repeating: 0xA7, count: 20))!
-    let genesis = """
-    {"config": {"chainId": 4242, "londonBlock": 0, "clique": {"period": 1, "epoch": 30000},
-      "confidential": {"platforms": ["simulated-sgx"], "insecureSimulation": true,
-        "trustAnchors": {"simulated-sgx": "\(setup.root.trustAnchor)"}, "measurements": ["\(mr)"],
-        "minIsvSvn": 1, "minCpuSvn": "0x00000000000000000000000000000000", "minPceSvn": 1, "minQeSvn": 1,
-        "allowDebug": false, "freshnessBlocks": 64, "epochLength": 1000, "enclaveQuorum": 1}},
-     "difficulty": "0x1", "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00",
-     "extraData": "0x\(String(repeating: "00", count: 32))\(authority.description.dropFirst(2))\(String(repeating: "00", count: 65))", "alloc": {}}
-    """
-    FileManager.default.createFile(atPath: dir + "/genesis.json", contents: Data(genesis.utf8))
+    let genesis = ConfidentialGenesis.json(signer: authority, policy: setup.rules)
+    FileManager.default.createFile(atPath: dir + "/genesis.json", contents: genesis)
     FileManager.default.createFile(atPath: dir + "/platform.json", contents: Data(setup.platform.fileContents))
     let process: EnclaveProcess
     let client: EnclaveClient

@@ -77,6 +77,25 @@ public struct ConfidentialConfig: Sendable, Hashable {
 }
 
 extension ConfidentialConfig {
+    /// The policy as the genesis writes it (`config.confidential`): what ``init(json:)`` reads back.
+    public var jsonObject: [String: Any] {
+        [
+            "platforms": platforms, "insecureSimulation": insecureSimulation,
+            "trustAnchors": trustAnchors.mapValues(\.description),
+            "measurements": measurements.map(\.description),
+            "minIsvSvn": Int(minIsvSvn), "minCpuSvn": Hex.encode(minCpuSvn), "minPceSvn": Int(minPceSvn), "minQeSvn": Int(minQeSvn),
+            "allowDebug": allowDebug, "freshnessBlocks": freshnessBlocks, "epochLength": epochLength, "enclaveQuorum": enclaveQuorum,
+        ]
+    }
+
+    /// A simulated-platform policy with the usual minimums (security versions 1, `cpuSvn`
+    /// zero, no debug, 64 freshness blocks, epochs of 1,000 blocks): dev chains and tests.
+    public static func simulated(trustAnchor: Hash32, measurements: [Hash32]) -> ConfidentialConfig {
+        ConfidentialConfig(platforms: [simulatedSGX], insecureSimulation: true, trustAnchors: [simulatedSGX: trustAnchor],
+                           measurements: measurements, minIsvSvn: 1, minCpuSvn: [UInt8](repeating: 0, count: 16), minPceSvn: 1,
+                           minQeSvn: 1, allowDebug: false, freshnessBlocks: 64, epochLength: 1000, enclaveQuorum: 1)
+    }
+
     /// Parses `config.confidential`; every field is required, and unknown fields are refused
     /// (a misspelt minimum must not silently weaken the policy).
     init(json object: [String: Any]) throws(GenesisError) {

@@ -35,10 +35,7 @@ enum EnclaveFuzz {
                 preconditionFailure("fixed fuzz platform cannot be built")
             }
             let mr = Keccak256.hash([0x4D])
-            let rules = ConfidentialConfig(platforms: ["simulated-sgx"], insecureSimulation: true,
-                                           trustAnchors: ["simulated-sgx": root.trustAnchor], measurements: [mr],
-                                           minIsvSvn: 1, minCpuSvn: [UInt8](repeating: 0, count: 16), minPceSvn: 1, minQeSvn: 1,
-                                           allowDebug: false, freshnessBlocks: 64, epochLength: 1000, enclaveQuorum: 1)
+            let rules = ConfidentialConfig.simulated(trustAnchor: root.trustAnchor, measurements: [mr])
             let configuration = EnclaveConfiguration(chainID: 4242, genesisHash: Keccak256.hash([0x47]), policyHash: rules.policyHash,
                                                      authority: FuzzKeys.sealing.address, mrEnclave: mr, debug: false, platform: platform)
             service = EnclaveService(configuration: configuration, keys: IdentityKeys())

@@ -35,26 +35,36 @@ public enum HostRequest: Sendable, Equatable {
 
     /// Decodes a frame sent by a host.
     public init(frame: RawFrame) throws(FrameError) {
-        let type = frame.type
-        do {
-            var outer = RLPReader(frame.payload)
-            var r = try outer.readList()
-            try outer.finish()
+        self = try PayloadReader.decode(frame) { type, r throws -> HostRequest in
             switch type {
             case 0x01:
                 let version = try r.readUInt64()
                 let nonce = try r.readUInt64()
                 guard let v32 = UInt32(exactly: version) else { throw FrameError.malformedPayload(type: type, reason: "protocol version too large") }
-                self = .hello(protocolVersion: v32, nonce: nonce)
-            case 0x02: self = .getEvidence(freshness: try r.readFixed(Hash32.self))
-            case 0x03: self = .signChallenge(challenge: try r.readFixed(Hash32.self))
+                return .hello(protocolVersion: v32, nonce: nonce)
+            case 0x02: return .getEvidence(freshness: try r.readFixed(Hash32.self))
+            case 0x03: return .signChallenge(challenge: try r.readFixed(Hash32.self))
             default: throw FrameError.unknownType(type)
             }
+        }
+    }
+}
+
+/// Reads a message payload: one RLP list, nothing after it, every item consumed; any RLP
+/// error becomes ``FrameError/malformedPayload(type:reason:)``.
+enum PayloadReader {
+    static func decode<T>(_ frame: RawFrame, _ body: (UInt8, inout RLPReader) throws -> T) throws(FrameError) -> T {
+        do {
+            var outer = RLPReader(frame.payload)
+            var r = try outer.readList()
+            try outer.finish()
+            let value = try body(frame.type, &r)
             try r.finish()
+            return value
         } catch let error as FrameError {
             throw error
         } catch {
-            throw .malformedPayload(type: type, reason: "\(error)")
+            throw .malformedPayload(type: frame.type, reason: "\(error)")
         }
     }
 }
@@ -142,11 +152,7 @@ public enum EnclaveReply: Sendable, Equatable {
 
     /// Decodes a frame sent by an enclave.
     public init(frame: RawFrame) throws(FrameError) {
-        let type = frame.type
-        do {
-            var outer = RLPReader(frame.payload)
-            var r = try outer.readList()
-            try outer.finish()
+        self = try PayloadReader.decode(frame) { type, r throws -> EnclaveReply in
             func flag() throws -> Bool {
                 let v = try r.readUInt64()
                 guard v <= 1 else { throw FrameError.malformedPayload(type: type, reason: "flag \(v), expected 0 or 1") }
@@ -163,7 +169,7 @@ public enum EnclaveReply: Sendable, Equatable {
                 let chain = try r.readUInt64()
                 let authority = try r.readFixed(Address.self)
                 guard let v32 = UInt32(exactly: version) else { throw FrameError.malformedPayload(type: type, reason: "protocol version too large") }
-                self = .hello(EnclaveStatus(protocolVersion: v32, nonce: nonce, enclaveVersion: text, simulated: simulated, debug: debug,
+                return .hello(EnclaveStatus(protocolVersion: v32, nonce: nonce, enclaveVersion: text, simulated: simulated, debug: debug,
                                             mrEnclave: mr, chainID: chain, authority: authority))
             case 0x82:
                 let quote = Array(try r.readBytes())
@@ -172,24 +178,19 @@ public enum EnclaveReply: Sendable, Equatable {
                 guard signing.count == 33, encryption.count == 32 else {
                     throw FrameError.malformedPayload(type: type, reason: "keys of \(signing.count) and \(encryption.count) bytes, expected 33 and 32")
                 }
-                self = .evidence(EnclaveEvidence(quote: quote, signingKey: signing, encryptionKey: encryption, mrEnclave: try r.readFixed(Hash32.self)))
+                return .evidence(EnclaveEvidence(quote: quote, signingKey: signing, encryptionKey: encryption, mrEnclave: try r.readFixed(Hash32.self)))
             case 0x83:
                 let sig = Array(try r.readBytes())
                 guard sig.count == 65 else { throw FrameError.malformedPayload(type: type, reason: "signature of \(sig.count) bytes, expected 65") }
-                self = .challengeSignature(sig)
+                return .challengeSignature(sig)
             case 0xff:
                 let raw = try r.readUInt64()
                 guard raw <= 255, let code = EnclaveErrorCode(rawValue: UInt8(raw)) else {
                     throw FrameError.malformedPayload(type: type, reason: "unknown error code \(raw)")
                 }
-                self = .error(code: code, message: String(decoding: try r.readBytes(), as: UTF8.self))
+                return .error(code: code, message: String(decoding: try r.readBytes(), as: UTF8.self))
             default: throw FrameError.unknownType(type)
             }
-            try r.finish()
-        } catch let error as FrameError {
-            throw error
-        } catch {
-            throw .malformedPayload(type: type, reason: "\(error)")
         }
     }
 }

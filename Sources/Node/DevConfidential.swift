@@ -61,12 +61,6 @@ public struct DevConfidential: Sendable {
 
     /// `config.confidential` of the dev genesis (simulated, loudly).
     var policyJSON: [String: Any] {
-        [
-            "platforms": ["simulated-sgx"], "insecureSimulation": true,
-            "trustAnchors": ["simulated-sgx": trustAnchor.description],
-            "measurements": [measurement.description],
-            "minIsvSvn": 1, "minCpuSvn": "0x" + String(repeating: "00", count: 16), "minPceSvn": 1, "minQeSvn": 1,
-            "allowDebug": false, "freshnessBlocks": 64, "epochLength": 1000, "enclaveQuorum": 1,
-        ]
+        ConfidentialConfig.simulated(trustAnchor: trustAnchor, measurements: [measurement]).jsonObject
     }
 }

@@ -54,6 +54,14 @@ import TestSupport
         }
     }
 
+    @Test func thePolicyWritesTheJSONItReadsBack() throws {
+        let policy = ConfidentialConfig.simulated(trustAnchor: Keccak256.hash([1]), measurements: [Keccak256.hash([2]), Keccak256.hash([3])])
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: policy.jsonObject), as: UTF8.self)
+        let back = try #require(try Genesis(json: Self.genesis(confidential: json)).config.confidential)
+        #expect(back == policy)
+        #expect(back.policyHash == policy.policyHash)
+    }
+
     @Test func allowDebugNeedsInsecureSimulation() throws {
         var c = try #require(try Genesis(json: Self.genesis(confidential: Self.valid)).config.confidential)
         c.platforms = ["simulated-sgx"]

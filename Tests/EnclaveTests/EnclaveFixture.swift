@@ -4,6 +4,7 @@ import ChainTypes
 import Attestation
 import EnclaveProtocol
 import Enclave
+import TestSupport
 
 /// A simulated root and platform, and a genesis whose policy trusts them and the given
 /// measurements, written into a fresh temporary directory.
@@ -24,22 +25,11 @@ struct EnclaveFixture {
         platform = try root.issuePlatform(notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400 * 30))
         platformFile = directory.appendingPathComponent("platform.json").path
         FileManager.default.createFile(atPath: platformFile, contents: Data(platform.fileContents), attributes: [.posixPermissions: 0o600])
-        let measured = measurements.map { "\"\($0)\"" }.joined(separator: ", ")
-        let json = """
-        {"config": {"chainId": 4242, "homesteadBlock": 0, "eip150Block": 0, "eip155Block": 0, "eip158Block": 0,
-          "byzantiumBlock": 0, "constantinopleBlock": 0, "petersburgBlock": 0, "istanbulBlock": 0, "berlinBlock": 0,
-          "londonBlock": 0, "clique": {"period": 1, "epoch": 30000},
-          "confidential": {"platforms": ["simulated-sgx"], "insecureSimulation": true,
-            "trustAnchors": {"simulated-sgx": "\(root.trustAnchor)"}, "measurements": [\(measured)],
-            "minIsvSvn": 1, "minCpuSvn": "0x00000000000000000000000000000000", "minPceSvn": 1, "minQeSvn": 1,
-            "allowDebug": false, "freshnessBlocks": 64, "epochLength": 1000, "enclaveQuorum": 1}},
-         "difficulty": "0x1", "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00",
-         "extraData": "0x0000000000000000000000000000000000000000000000000000000000000000\(authority.description.dropFirst(2))0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-         "alloc": {}}
-        """
+        let json = ConfidentialGenesis.json(signer: authority,
+                                            policy: .simulated(trustAnchor: root.trustAnchor, measurements: measurements))
         genesisFile = directory.appendingPathComponent("genesis.json").path
-        FileManager.default.createFile(atPath: genesisFile, contents: Data(json.utf8))
-        genesis = try Genesis(json: Data(json.utf8))
+        FileManager.default.createFile(atPath: genesisFile, contents: json)
+        genesis = try Genesis(json: json)
     }
 
     var rules: ConfidentialConfig { genesis.config.confidential! }
