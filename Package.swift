@@ -204,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "CloisterEnclaveMain",
             dependencies: [
-                "Enclave", "EnclaveProtocol",
+                "Primitives", "Enclave", "EnclaveProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

@@ -43,7 +43,7 @@ ALLOWED = {
                 "EnclaveProtocol", "Crypto"},
     "Node": None,  # everything above
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
-    "CloisterEnclaveMain": {"Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},
+    "CloisterEnclaveMain": {"Primitives", "Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},
     # libFuzzer targets (tools/fuzz.sh): the decoders of peer data and what they need.
     "CloisterFuzz": {"P2P", "ChainTypes", "Primitives", "NIOCore", "CFuzzerDriver", "Attestation", "EnclaveProtocol", "Enclave",
                      "Crypto"},

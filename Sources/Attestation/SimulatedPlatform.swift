@@ -190,3 +190,35 @@ extension Certificate {
         return serializer.serializedBytes
     }
 }
+
+extension PlatformCredentials {
+    /// This platform's revocation id, `sha256(issuer SPKI) ‖ serial` (what a policy vote of
+    /// kind 3 names); nil if the chain does not parse.
+    public var revocationID: [UInt8]? {
+        guard chain.count >= 2, let platform = try? Certificate(derEncoded: chain[0]),
+              let issuer = try? Certificate(derEncoded: chain[1]), let key = P256.Signing.PublicKey(issuer.publicKey) else { return nil }
+        return QuoteVerifier.revocationID(platform: platform, issuerKey: key)
+    }
+}
+
+/// What `cloister attest inspect` prints of one certificate.
+public struct CertificateSummary: Sendable {
+    public let subject: String
+    public let issuer: String
+    public let serial: [UInt8]
+    public let notBefore: Int64
+    public let notAfter: Int64
+    /// ``QuoteVerifier/spkiHash(_:)`` of its key, when it is a P-256 key.
+    public let spkiHash: Hash32?
+
+    /// The summary of a DER certificate; nil if it is not one.
+    public init?(der: [UInt8]) {
+        guard let c = try? Certificate(derEncoded: der) else { return nil }
+        subject = "\(c.subject)"
+        issuer = "\(c.issuer)"
+        serial = Array(c.serialNumber.bytes)
+        notBefore = Int64(c.notValidBefore.timeIntervalSince1970)
+        notAfter = Int64(c.notValidAfter.timeIntervalSince1970)
+        spkiHash = QuoteVerifier.spkiHash(of: c)
+    }
+}

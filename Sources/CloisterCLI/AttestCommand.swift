@@ -3,7 +3,6 @@ import Foundation
 import Primitives
 import ChainTypes
 import Attestation
-import X509
 
 /// `cloister attest …`: the simulated attestation platform and the quote verifier, for
 /// operators who provision machines and for auditors.
@@ -80,10 +79,8 @@ struct AttestCommand: ParsableCommand {
                                                            notAfter: now.addingTimeInterval(TimeInterval(validDays) * 86_400),
                                                            tcb: PlatformTCB(cpuSvn: cpu, pceSvn: pceSvn, qeSvn: qeSvn))
             try writeSecret(platform.fileContents, to: out)
-            let certificate = try Certificate(derEncoded: platform.chain[0])
-            let revocation = QuoteVerifier.revocationID(platform: certificate, issuerKey: simulatedRoot.privateKey.publicKey)
             print("platform file written to \(out) (secret: for this machine's enclave only)")
-            print("revocation id (policy vote kind 3): \(Hex.encode(revocation))")
+            if let revocation = platform.revocationID { print("revocation id (policy vote kind 3): \(Hex.encode(revocation))") }
         }
     }
 
@@ -100,13 +97,13 @@ struct AttestCommand: ParsableCommand {
             for (name, value) in parsed.fieldLines { print("\(name): \(value)") }
             if case .success(let ders) = StrictPEM.decode(parsed.certData) {
                 for (i, der) in ders.enumerated() {
-                    guard let c = try? Certificate(derEncoded: der) else { print("certificate \(i + 1): not DER X.509"); continue }
+                    guard let c = CertificateSummary(der: der) else { print("certificate \(i + 1): not DER X.509"); continue }
                     print("certificate \(i + 1).subject: \(c.subject)")
                     print("certificate \(i + 1).issuer: \(c.issuer)")
-                    print("certificate \(i + 1).serial: \(Hex.encode(Array(c.serialNumber.bytes)))")
-                    print("certificate \(i + 1).notBefore: \(Int64(c.notValidBefore.timeIntervalSince1970))")
-                    print("certificate \(i + 1).notAfter: \(Int64(c.notValidAfter.timeIntervalSince1970))")
-                    if let key = QuoteVerifier.spkiHash(of: c) { print("certificate \(i + 1).spkiSha256: \(key)") }
+                    print("certificate \(i + 1).serial: \(Hex.encode(c.serial))")
+                    print("certificate \(i + 1).notBefore: \(c.notBefore)")
+                    print("certificate \(i + 1).notAfter: \(c.notAfter)")
+                    if let key = c.spkiHash { print("certificate \(i + 1).spkiSha256: \(key)") }
                 }
             } else {
                 print("certData: not a strict PEM certificate list")

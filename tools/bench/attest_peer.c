@@ -6,6 +6,7 @@
  *   attest_peer ping N REQ REPLY
  *                          N round trips over a Unix socket to a forked C echo server that
  *                          answers each REQ-byte frame with a REPLY-byte frame; latency percentiles.
+ *                          Both ends read as FramedSocket does (25 µs of non-blocking polls, then block).
  *
  * One JSON line per workload, as the Swift benchmark prints. Build: gcc -O2 ... -lcrypto */
 #include <openssl/evp.h>
@@ -22,6 +23,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <signal.h>
+#include <errno.h>
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 
@@ -53,9 +55,17 @@ static int verify_bench(long n) {
     return 0;
 }
 
+/* As FramedSocket.receive: poll without blocking for up to 25 µs, then block. */
 static int read_full(int fd, unsigned char *buf, size_t len) {
     size_t got = 0;
-    while (got < len) { ssize_t r = read(fd, buf + got, len - got); if (r <= 0) return -1; got += (size_t)r; }
+    while (got < len) {
+        ssize_t r = -1;
+        double deadline = now() + 25e-6;
+        do { r = recv(fd, buf + got, len - got, MSG_DONTWAIT); } while (r < 0 && errno == EAGAIN && now() < deadline);
+        if (r < 0 && errno == EAGAIN) r = recv(fd, buf + got, len - got, 0);
+        if (r <= 0) return -1;
+        got += (size_t)r;
+    }
     return 0;
 }
 
