@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

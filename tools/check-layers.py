@@ -40,7 +40,7 @@ ALLOWED = {
     "Confidential": {"Primitives", "ChainTypes", "Trie", "State", "Consensus", "Attestation", "EnclaveProtocol", "Crypto",
                      "Logging"},
     "Enclave": {"Primitives", "ChainTypes", "EVM", "Execution", "State", "Trie", "Consensus", "Attestation",
-                "EnclaveProtocol", "Crypto"},
+                "EnclaveProtocol", "Crypto", "CryptoExtras"},
     "Node": None,  # everything above
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
     "CloisterEnclaveMain": {"Primitives", "Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},

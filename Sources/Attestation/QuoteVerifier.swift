@@ -34,6 +34,9 @@ public enum QuoteVerifier {
         }
         // 6. TCB level
         let cpuSvn = quote.body.cpuSvn
+        guard rules.minCpuSvn.count == 16 else {
+            throw AttestationError(.tcbLevel, "the policy's minCpuSvn has \(rules.minCpuSvn.count) bytes, not 16")
+        }
         for i in 0..<16 where cpuSvn[i] < rules.minCpuSvn[i] {
             throw AttestationError(.tcbLevel, "cpuSvn byte \(i) is \(cpuSvn[i]), below the policy's \(rules.minCpuSvn[i])")
         }
@@ -44,7 +47,8 @@ public enum QuoteVerifier {
             throw AttestationError(.tcbLevel, "the QE report's cpuSvn differs from the quote body's")
         }
         // 7. Debug off
-        if quote.body.isDebug, !rules.allowDebug {
+        // allowDebug counts only on a simulated chain (section 2), whatever built the policy.
+        if quote.body.isDebug, !(rules.allowDebug && rules.insecureSimulation) {
             throw AttestationError(.debugOff, "the DEBUG attribute is set and the policy does not allow debug enclaves")
         }
         // 8. Identity
@@ -58,7 +62,13 @@ public enum QuoteVerifier {
         guard quote.body.isvSvn >= rules.minIsvSvn else {
             throw AttestationError(.identity, "isvSvn \(quote.body.isvSvn) below the policy's minIsvSvn \(rules.minIsvSvn)")
         }
-        // 9. Key binding
+        // 9. Key binding (fixed-length keys: no other split of the same bytes binds)
+        guard claimed.signingKey.count == 33, (try? Secp256k1.PublicKey(rawRepresentation: claimed.signingKey)) != nil else {
+            throw AttestationError(.keyBinding, "the claimed signing key is not a 33-byte compressed secp256k1 point")
+        }
+        guard claimed.encryptionKey.count == 32 else {
+            throw AttestationError(.keyBinding, "the claimed encryption key has \(claimed.encryptionKey.count) bytes, not 32 (X25519)")
+        }
         let binding = EnclaveBinding(chainID: context.chainID, genesisHash: context.genesisHash, policyHash: context.genesisPolicyHash,
                                      authority: claimed.authority, signingKey: claimed.signingKey, encryptionKey: claimed.encryptionKey)
         let reportData = quote.body.reportData
@@ -95,6 +105,9 @@ public enum QuoteVerifier {
         guard rules.platforms.contains(vendor.platform), ConfidentialConfig.knownPlatforms.contains(vendor.platform) else {
             throw fail("QE vendor id of platform \"\(vendor.platform)\", which this chain does not enable")
         }
+        guard vendor != .simulated || rules.insecureSimulation else {
+            throw fail("a simulated quote, and this chain's policy does not accept simulated evidence (insecureSimulation)")
+        }
         if vendor == .simulated {
             guard quote.userData.allSatisfy({ $0 == 0 }) else { throw fail("userData is not zero (simulated vendor)") }
             let named = [ReportBody.Field.cpuSvn, ReportBody.Field.miscSelect, ReportBody.Field.attributesFlags,
@@ -122,6 +135,9 @@ public enum QuoteVerifier {
         case .failure(let error): throw fail("certification data: \(error.reason)")
         }
         guard ders.count >= 2 else { throw fail("certification data holds \(ders.count) certificate(s); at least 2 (platform … root)") }
+        guard ders.count <= maximumChainLength else {
+            throw fail("certification data holds \(ders.count) certificates; at most \(maximumChainLength)")
+        }
         var chain: [ChainCertificate] = []
         for (i, der) in ders.enumerated() {
             let certificate: Certificate
@@ -145,6 +161,10 @@ public enum QuoteVerifier {
         return (vendor.platform, chain)
     }
 
+    /// Certificates a chain may hold (DCAP's is platform, intermediate, root): bounds the
+    /// work one quote can cost every node.
+    public static let maximumChainLength = 5
+
     static let knownCriticalExtensions: Set<ASN1ObjectIdentifier> = [
         .X509ExtensionID.basicConstraints, .X509ExtensionID.keyUsage,
     ]
@@ -165,7 +185,8 @@ public enum QuoteVerifier {
             }
             guard case .isCertificateAuthority = basic else { throw fail("certificate \(i + 1) is not a CA (basicConstraints CA:true)") }
         }
-        for i in 0..<chain.count {
+        // From the root down: a forged chain fails at its first made-up link.
+        for i in stride(from: chain.count - 1, through: 0, by: -1) {
             let issuer = i + 1 < chain.count ? chain[i + 1] : root
             guard issuer.certificate.publicKey.isValidSignature(chain[i].certificate.signature, for: chain[i].certificate) else {
                 throw fail(i + 1 < chain.count

@@ -73,7 +73,8 @@ public struct SimulatedRoot: Sendable {
     /// `intermediates`, if any, each a CA signed by the next; tests use them).
     public func issuePlatform(notBefore: Date, notAfter: Date, tcb: PlatformTCB = PlatformTCB(),
                               intermediates: [SimulatedRoot] = [],
-                              key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) throws(PlatformError) -> PlatformCredentials {
+                              key: P256.Signing.PrivateKey = P256.Signing.PrivateKey(),
+                              extraExtensions: [Certificate.Extension] = []) throws(PlatformError) -> PlatformCredentials {
         let issuer = intermediates.first ?? self
         do {
             let serial = Certificate.SerialNumber()
@@ -85,10 +86,9 @@ public struct SimulatedRoot: Sendable {
                 version: .v3, serialNumber: serial, publicKey: Certificate.PublicKey(key.publicKey),
                 notValidBefore: notBefore, notValidAfter: notAfter, issuer: issuer.certificate.subject, subject: subject,
                 signatureAlgorithm: .ecdsaWithSHA256,
-                extensions: try Certificate.Extensions {
-                    Critical(BasicConstraints.notCertificateAuthority)
-                    Critical(KeyUsage(digitalSignature: true))
-                },
+                extensions: try Certificate.Extensions(
+                    [try Critical(BasicConstraints.notCertificateAuthority).makeCertificateExtension(),
+                     try Critical(KeyUsage(digitalSignature: true)).makeCertificateExtension()] + extraExtensions),
                 issuerPrivateKey: Certificate.PrivateKey(issuer.privateKey))
             let chain = [certificate.derBytes] + intermediates.map(\.certificate.derBytes) + [self.certificate.derBytes]
             return PlatformCredentials(privateKey: key, chain: chain, tcb: tcb)
@@ -173,8 +173,13 @@ public struct PlatformCredentials: Sendable {
         guard let cpuText = object["cpuSvn"] as? String, let cpuSvn = try? Hex.decode(cpuText), cpuSvn.count == 16 else {
             throw PlatformError("platform file: cpuSvn is not 16 bytes of hex")
         }
-        guard let pce = (object["pceSvn"] as? NSNumber)?.intValue, let pceSvn = UInt16(exactly: pce),
-              let qe = (object["qeSvn"] as? NSNumber)?.intValue, let qeSvn = UInt16(exactly: qe) else {
+        func svn(_ key: String) -> UInt16? {
+            // An integer only: not a boolean, not a fraction.
+            guard let n = object[key] as? NSNumber, !String(describing: type(of: n)).contains("Boolean"),
+                  n.stringValue.allSatisfy(\.isNumber) else { return nil }
+            return UInt16(n.stringValue)
+        }
+        guard let pceSvn = svn("pceSvn"), let qeSvn = svn("qeSvn") else {
             throw PlatformError("platform file: pceSvn and qeSvn must be integers of 16 bits")
         }
         self.init(privateKey: key, chain: chain, tcb: PlatformTCB(cpuSvn: cpuSvn, pceSvn: pceSvn, qeSvn: qeSvn))

@@ -3,6 +3,7 @@ import Foundation
 import Primitives
 import ChainTypes
 import Attestation
+import Keystore
 
 /// `cloister attest …`: the simulated attestation platform and the quote verifier, for
 /// operators who provision machines and for auditors.
@@ -190,11 +191,9 @@ func readQuote(_ argument: String) throws -> [UInt8] {
     return bytes
 }
 
-/// Writes a secret file with mode 0600 (created exclusively: never over another file).
+/// Writes a secret file with mode 0600, created exclusively (`O_EXCL`: never over another file).
 func writeSecret(_ bytes: [UInt8], to path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-        throw CLIError("cannot write \(path)")
-    }
+    do { try KeyDirectory.writeExclusive(Data(bytes), to: path) } catch { throw CLIError("cannot write \(path): \(error)") }
 }
 
 /// Writes a root's key (0600) and certificate into `directory`.

@@ -24,19 +24,30 @@ public enum KeySealing {
 
     /// The sealed blob of `keys` for `configuration`.
     public static func seal(_ keys: IdentityKeys, for configuration: EnclaveConfiguration) throws(SealingError) -> [UInt8] {
-        var signing = keys.signing.rawRepresentation
-        var encryption = Array(keys.encryption.rawRepresentation)
-        var e = RLPEncoder()
-        e.appendList { e in e.append(UInt64(1)); e.appendBytes(signing); e.appendBytes(encryption) }
-        var plaintext = e.bytes
-        defer {
-            SecureMemory.zero(&signing); SecureMemory.zero(&encryption); SecureMemory.zero(&plaintext)
-        }
+        var clear = plaintext(of: keys)
+        defer { SecureMemory.zero(&clear) }
         do {
-            let box = try AES.GCM.seal(plaintext, using: sealingKey(configuration), nonce: AES.GCM.Nonce(),
+            let box = try AES.GCM.seal(clear, using: sealingKey(configuration), nonce: AES.GCM.Nonce(),
                                        authenticating: associatedData(configuration))
             return magic + Array(box.nonce) + Array(box.ciphertext) + Array(box.tag)
         } catch { throw SealingError("sealing failed: \(error)") }
+    }
+
+    /// `rlp([1, signingKey, encryptionKey])`, written into one buffer of its final size (no
+    /// reallocation leaves a copy behind); every temporary copy of a key is wiped.
+    static func plaintext(of keys: IdentityKeys) -> [UInt8] {
+        var signing = keys.signing.rawRepresentation
+        var encryption = keys.encryption.rawRepresentation
+        defer {
+            SecureMemory.zero(&signing)
+            encryption.withUnsafeMutableBytes { SecureMemory.zero($0) }
+        }
+        // 0xf8 0x43 (list of 67 bytes) ‖ 0x01 ‖ 0xa0 ‖ 32 bytes ‖ 0xa0 ‖ 32 bytes.
+        var out = [UInt8](repeating: 0, count: 69)
+        out[0] = 0xf8; out[1] = 0x43; out[2] = 0x01; out[3] = 0xa0; out[36] = 0xa0
+        for i in 0..<32 { out[4 + i] = signing[i] }
+        encryption.withUnsafeBytes { raw in for i in 0..<min(32, raw.count) { out[37 + i] = raw[i] } }
+        return out
     }
 
     /// The keys in `blob`; refused when another binary, platform, chain or authority sealed it.
@@ -50,7 +61,9 @@ public enum KeySealing {
         do {
             let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: blob[nonceStart..<(nonceStart + 12)]),
                                             ciphertext: body.dropLast(16), tag: body.suffix(16))
-            plaintext = Array(try AES.GCM.open(box, using: sealingKey(configuration), authenticating: associatedData(configuration)))
+            var opened = try AES.GCM.open(box, using: sealingKey(configuration), authenticating: associatedData(configuration))
+            plaintext = Array(opened)
+            opened.withUnsafeMutableBytes { SecureMemory.zero($0) }
         } catch {
             throw SealingError("cannot unseal: sealed by another enclave build (measurement), another platform, or for another chain or authority")
         }
@@ -74,8 +87,10 @@ public enum KeySealing {
     }
 
     static func sealingKey(_ c: EnclaveConfiguration) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: c.platform.privateKey.rawRepresentation),
-                               salt: c.mrEnclave.bytes, info: Array("cloister-seal-v1".utf8), outputByteCount: 32)
+        var platformKey = c.platform.privateKey.rawRepresentation
+        defer { platformKey.withUnsafeMutableBytes { SecureMemory.zero($0) } }
+        return HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: platformKey),
+                                      salt: c.mrEnclave.bytes, info: Array("cloister-seal-v1".utf8), outputByteCount: 32)
     }
 
     static func associatedData(_ c: EnclaveConfiguration) -> [UInt8] {

@@ -2,6 +2,7 @@ public import Foundation
 public import Primitives
 import ChainTypes
 import Attestation
+import Keystore
 import EnclaveProtocol
 public import Confidential
 
@@ -17,41 +18,38 @@ public struct DevConfidential: Sendable {
     public let measurement: Hash32
     public let enclaveBinary: String
 
-    /// Makes (or reuses) `directory/attest/{root-key.pem, root-cert.pem, platform.json}`
-    /// and measures `enclaveBinary`.
+    /// Makes (or reuses) `directory/attest/{root-cert.pem, platform.json}` and measures
+    /// `enclaveBinary`. The root's key signs the platform certificate in memory and is
+    /// dropped: it is never written into the data directory (CONFIDENTIAL.md section 3).
     public static func prepare(directory: String, enclaveBinary: String = EnclaveProcess.defaultBinary) throws(NodeError) -> DevConfidential {
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: enclaveBinary) else {
             throw NodeError("no enclave executable at \(enclaveBinary): build it (make build, or swift build --product cloister-enclave), or run with --no-enclave")
         }
         let dir = (directory as NSString).appendingPathComponent("attest")
-        let keyFile = (dir as NSString).appendingPathComponent("root-key.pem")
         let certFile = (dir as NSString).appendingPathComponent("root-cert.pem")
         let platformFile = (dir as NSString).appendingPathComponent("platform.json")
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let root: SimulatedRoot
-            if let key = fm.contents(atPath: keyFile), let cert = fm.contents(atPath: certFile) {
-                root = try SimulatedRoot(keyPEM: String(decoding: key, as: UTF8.self), certificatePEM: String(decoding: cert, as: UTF8.self))
+            let anchor: Hash32
+            if let cert = fm.contents(atPath: certFile), fm.fileExists(atPath: platformFile) {
+                guard case .success(let ders) = StrictPEM.decode(Array(cert)), let root = ders.first,
+                      let hash = CertificateSummary(der: root)?.spkiHash else {
+                    throw NodeError("\(certFile) is not a simulated root certificate: remove \(dir) to make a new root and platform")
+                }
+                anchor = hash
             } else {
                 let now = Date()
-                root = try SimulatedRoot.create(notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400 * 3650),
-                                                commonName: "Cloister dev simulated SGX root")
-                guard fm.createFile(atPath: keyFile, contents: Data(root.keyPEM.utf8), attributes: [.posixPermissions: 0o600]),
-                      fm.createFile(atPath: certFile, contents: Data(root.certificatePEM.utf8)) else {
-                    throw NodeError("cannot write the dev root into \(dir)")
-                }
-                try? fm.removeItem(atPath: platformFile)
-            }
-            if !fm.fileExists(atPath: platformFile) {
-                let now = Date()
+                let root = try SimulatedRoot.create(notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400 * 3650),
+                                                    commonName: "Cloister dev simulated SGX root")
                 let platform = try root.issuePlatform(notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400 * 3650))
-                guard fm.createFile(atPath: platformFile, contents: Data(platform.fileContents), attributes: [.posixPermissions: 0o600]) else {
-                    throw NodeError("cannot write \(platformFile)")
-                }
+                try? fm.removeItem(atPath: platformFile)
+                try KeyDirectory.writeExclusive(Data(platform.fileContents), to: platformFile)
+                guard fm.createFile(atPath: certFile, contents: Data(root.certificatePEM.utf8)) else { throw NodeError("cannot write \(certFile)") }
+                anchor = root.trustAnchor
             }
             let measurement = try EnclaveMeasurement.measure(path: enclaveBinary)
-            return DevConfidential(trustAnchor: root.trustAnchor, platformFile: platformFile, measurement: measurement, enclaveBinary: enclaveBinary)
+            return DevConfidential(trustAnchor: anchor, platformFile: platformFile, measurement: measurement, enclaveBinary: enclaveBinary)
         } catch let error as NodeError {
             throw error
         } catch {

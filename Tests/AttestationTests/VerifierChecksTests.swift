@@ -4,6 +4,7 @@ import Crypto
 import Primitives
 import ChainTypes
 import Attestation
+import X509
 
 /// One negative test per check (CONFIDENTIAL.md section 3.1): the fixture's quote altered
 /// in exactly one respect is refused with that check's error; unaltered, it is accepted.
@@ -94,6 +95,69 @@ import Attestation
         var trailingNUL = try QuoteFixture()
         trailingNUL.quote.certData.append(0)  // tolerated
         #expect(trailingNUL.failingCheck() == nil)
+    }
+
+    @Test func check1RefusesFlagsWithoutINITAndANonZeroQEReportByte() throws {
+        var f = try QuoteFixture()
+        f.alterBody { $0.attributesFlags = ReportBody.flagDebug }
+        #expect(f.failingCheck() == .format)
+        var g = try QuoteFixture()
+        g.quote.qeReport.setByte(1, at: 70)  // inside the QE report's mrEnclave: zero for the simulated vendor
+        g.signer.signQEReport(&g.quote)
+        #expect(g.failingCheck() == .format)
+    }
+
+    @Test func check1RefusesAnUnknownCriticalExtension() throws {
+        var f = try QuoteFixture()
+        let unknown = Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 99999, 1], critical: true, value: [0x05, 0x00])
+        let platform = try f.root.issuePlatform(notBefore: QuoteFixture.platformNotBefore, notAfter: QuoteFixture.platformNotAfter,
+                                                tcb: f.platform.tcb, extraExtensions: [unknown])
+        f.quote.certData = platform.certificationData
+        SimulatedQuoteSigner(platform: platform, attestationKey: f.signer.attestationKey).certify(&f.quote)
+        #expect(f.failingCheck() == .format)
+        // The same extension, not critical, is accepted.
+        var g = try QuoteFixture()
+        let benign = Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 99999, 1], critical: false, value: [0x05, 0x00])
+        let other = try g.root.issuePlatform(notBefore: QuoteFixture.platformNotBefore, notAfter: QuoteFixture.platformNotAfter,
+                                             tcb: g.platform.tcb, extraExtensions: [benign])
+        g.quote.certData = other.certificationData
+        SimulatedQuoteSigner(platform: other, attestationKey: g.signer.attestationKey).certify(&g.quote)
+        #expect(g.failingCheck() == nil)
+    }
+
+    @Test func check1RefusesAKeyOtherThanP256AndAnIssuerThatIsNotTheNextSubject() throws {
+        var f = try QuoteFixture()
+        let p384 = P384.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("Cloister simulated SGX root") }
+        let p384Root = try Certificate(version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(p384.publicKey),
+                                       notValidBefore: QuoteFixture.rootNotBefore, notValidAfter: QuoteFixture.rootNotAfter,
+                                       issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA384,
+                                       extensions: try Certificate.Extensions { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)) },
+                                       issuerPrivateKey: Certificate.PrivateKey(p384))
+        f.quote.certData = StrictPEM.encode([f.platform.chain[0], p384Root.derBytes])
+        #expect(f.failingCheck() == .format)
+
+        var g = try QuoteFixture()
+        let stranger = try SimulatedRoot.create(notBefore: QuoteFixture.rootNotBefore, notAfter: QuoteFixture.rootNotAfter,
+                                                commonName: "Somebody else's root")
+        g.quote.certData = StrictPEM.encode([g.platform.chain[0], stranger.certificate.derBytes])
+        g.rules.trustAnchors["simulated-sgx"] = stranger.trustAnchor
+        guard case .failure(let error) = g.verify() else { Issue.record("accepted"); return }
+        #expect(error.check == .format && error.reason.contains("issuer"))
+    }
+
+    @Test func check1RefusesAChainLongerThanTheBound() throws {
+        var f = try QuoteFixture()
+        let filler = Array(repeating: f.platform.chain[1], count: QuoteVerifier.maximumChainLength)
+        f.quote.certData = StrictPEM.encode([f.platform.chain[0]] + filler)
+        guard case .failure(let error) = f.verify() else { Issue.record("accepted"); return }
+        #expect(error.check == .format && error.reason.contains("at most"))
+    }
+
+    @Test func check1RefusesASimulatedQuoteWhereSimulationIsOff() throws {
+        var f = try QuoteFixture()
+        f.rules.insecureSimulation = false  // a policy built without validate()
+        #expect(f.failingCheck() == .format)
     }
 
     // MARK: 2 chain to the pinned root
@@ -235,6 +299,12 @@ import Attestation
         #expect(f.failingCheck() == nil)
     }
 
+    @Test func check6RefusesAMalformedPolicyInsteadOfTrapping() throws {
+        var f = try QuoteFixture()
+        f.rules.minCpuSvn = [1, 2]  // a policy built without validate()
+        #expect(f.failingCheck() == .tcbLevel)
+    }
+
     // MARK: 8 identity
 
     @Test func check8RefusesAnUnknownMeasurement() throws {
@@ -271,6 +341,19 @@ import Attestation
         var otherAuthority = f.claimed
         otherAuthority.authority = Address(Array(repeating: 0xBB, count: 20))!
         #expect(f.failingCheck(claimed: otherAuthority) == .keyBinding)
+    }
+
+    @Test func check9RefusesKeysSplitAtAnotherLength() throws {
+        // The same 65 bytes split 32 + 33 hash to the same reportData: refused all the same.
+        let f = try QuoteFixture()
+        let joined = f.claimed.signingKey + f.claimed.encryptionKey
+        var shifted = f.claimed
+        shifted.signingKey = Array(joined.prefix(32))
+        shifted.encryptionKey = Array(joined.suffix(33))
+        #expect(f.failingCheck(claimed: shifted) == .keyBinding)
+        var notAPoint = f.claimed
+        notAPoint.signingKey = [0x05] + Array(repeating: 1, count: 32)
+        #expect(f.failingCheck(claimed: notAPoint) == .keyBinding)
     }
 
     @Test func check9RefusesAQuoteBoundToAnotherPolicyOrChain() throws {

@@ -154,3 +154,17 @@ def test_bad_input_gets_a_clear_error(platform_setup):
     missing = run("enclave", "evidence", "--platform", str(d / "nope.json"), "--genesis", str(d / "genesis.json"),
                   "--authority", AUTHORITY, "--fresh", RECENT, check=False)
     assert missing.returncode != 0 and "nope.json" in (missing.stderr + missing.stdout)
+
+
+def test_the_dev_chain_runs_an_attested_simulated_enclave(node):
+    """`cloister dev` (the session's node) started its enclave, attested it, and said SIMULATED."""
+    measurement = run("enclave", "measure").stdout.strip()
+    attest = node.datadir / "attest"
+    assert (attest / "root-cert.pem").is_file()
+    assert (attest / "platform.json").stat().st_mode & 0o777 == 0o600
+    # The root key signs the dev platform in memory and is never written into the data directory.
+    assert not (attest / "root-key.pem").exists()
+    log = node.log_path.read_text(errors="replace")
+    assert "SIMULATED TEE" in log
+    assert "Enclave attested" in log, log[-2000:]
+    assert measurement in log
