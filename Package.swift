@@ -320,6 +320,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConfidentialTests",
+            dependencies: ["Confidential", "Attestation", "ChainTypes", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EnclaveTests",
             dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "Attestation", "ChainTypes", "Primitives", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
