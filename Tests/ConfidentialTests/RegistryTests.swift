@@ -1,0 +1,81 @@
+import Testing
+import Primitives
+import Confidential
+import TestSupport
+
+/// A map standing for the system address's storage.
+struct SlotMap: RegistrySlots {
+    var storage: [UInt256: UInt256] = [:]
+    func read(_ slot: UInt256) throws -> UInt256 { storage[slot] ?? .zero }
+    mutating func write(_ slot: UInt256, _ value: UInt256) throws {
+        if value.isZero { storage[slot] = nil } else { storage[slot] = value }
+    }
+}
+
+@Suite struct RegistryTests {
+    static func record(_ n: UInt8, quote: [UInt8] = Array(repeating: 9, count: 100)) -> EnclaveRecord {
+        EnclaveRecord(enclaveID: Keccak256.hash([n]), authority: TestKeys.address("\(n)"), standing: .pending,
+                      mrEnclave: Keccak256.hash([n, 1]), isvSvn: 1, signingKey: [0x02] + Array(repeating: n, count: 32),
+                      encryptionKey: Array(repeating: n, count: 32), platformRevocationID: Array(repeating: 7, count: 40),
+                      quote: quote, joinedAt: 10, joinedAtHash: Keccak256.hash([n, 2]), generation: 0)
+    }
+
+    @Test func theSystemAddressIsTheReservedOne() {
+        #expect(RegistryLayout.address.description == "0x00000000000000000000000000000000000c1057")
+    }
+
+    @Test func enclavesRoundTripInJoinOrder() throws {
+        var registry = Registry(slots: SlotMap())
+        try registry.put(Self.record(1))
+        try registry.put(Self.record(2))
+        var updated = Self.record(1)
+        updated.standing = .trusted
+        updated.generation = 1
+        try registry.put(updated)
+        #expect(try registry.enclaveIDs() == [Keccak256.hash([1]), Keccak256.hash([2])])
+        #expect(try registry.enclave(Keccak256.hash([1])) == updated)
+        #expect(try registry.enclave(Keccak256.hash([3])) == nil)
+    }
+
+    @Test func aShorterRecordLeavesNoOldWordsBehind() throws {
+        var long = Registry(slots: SlotMap())
+        try long.put(Self.record(1, quote: Array(repeating: 1, count: 3000)))
+        try long.put(Self.record(1, quote: [5]))
+        var fresh = Registry(slots: SlotMap())
+        try fresh.put(Self.record(1, quote: [5]))
+        #expect(long.slots.storage == fresh.slots.storage)  // the same state, so the same state root
+    }
+
+    @Test func generationsFollowOneAnother() throws {
+        var registry = Registry(slots: SlotMap())
+        #expect(try registry.currentGeneration() == 0)
+        try registry.append(GenerationRecord(generation: 1, startBlock: 5, keyCheck: Array(repeating: 1, count: 32),
+                                             enclaveID: Keccak256.hash([1]), chainedPrevious: []))
+        #expect(throws: RegistryError.self) {
+            try registry.append(GenerationRecord(generation: 3, startBlock: 9, keyCheck: Array(repeating: 3, count: 32),
+                                                 enclaveID: Keccak256.hash([1]), chainedPrevious: Array(repeating: 0, count: 48)))
+        }
+        try registry.append(GenerationRecord(generation: 2, startBlock: 9, keyCheck: Array(repeating: 2, count: 32),
+                                             enclaveID: Keccak256.hash([1]), chainedPrevious: Array(repeating: 0, count: 48)))
+        #expect(try registry.currentGeneration() == 2)
+        #expect(try registry.generations().map(\.startBlock) == [5, 9])
+    }
+
+    @Test func joinFailuresAreKeptByTransaction() throws {
+        var registry = Registry(slots: SlotMap())
+        try registry.recordJoinFailure(Keccak256.hash([4]), check: 8, reason: "mrEnclave 0x… is not in the policy's measurements")
+        let failure = try #require(try registry.joinFailure(Keccak256.hash([4])))
+        #expect(failure.check == 8 && failure.reason.hasPrefix("mrEnclave"))
+        #expect(try registry.joinFailure(Keccak256.hash([5])) == nil)
+    }
+
+    @Test func corruptStateIsAnErrorNotATrap() throws {
+        var slots = SlotMap()
+        let base = RegistryLayout.baseSlot(tag: "cloister-registry-enclaves")
+        slots.storage[base] = UInt256(UInt64.max)  // an absurd length
+        #expect(throws: RegistryError.self) { try Registry(slots: slots).enclaveIDs() }
+        slots.storage[base] = UInt256(3)           // 3 bytes that are not a list
+        slots.storage[base &+ UInt256(1)] = UInt256(bigEndianBytes: [0x01, 0x02, 0x03] + Array(repeating: 0, count: 29))!
+        #expect(throws: RegistryError.self) { try Registry(slots: slots).enclaveIDs() }
+    }
+}
