@@ -60,6 +60,11 @@ public struct PolicyTally: Sendable, Hashable {
     /// Clears every tally (at a Clique checkpoint block).
     public mutating func reset() { votes = [:] }
 
+    /// Puts back a stored ballot (decoding the registry's copy).
+    mutating func restore(_ subject: Subject, _ ballot: [Address: Bool]) {
+        if !ballot.isEmpty { votes[subject] = ballot }
+    }
+
     /// Applies an agreed vote to the policy in force.
     static func apply(_ vote: PolicyVote, to policy: inout AttestationPolicy) throws(PolicyVoteError) {
         switch vote.kind {

@@ -1,6 +1,8 @@
 import Testing
 import Primitives
 import Confidential
+import ChainTypes
+import Attestation
 import TestSupport
 
 /// A map standing for the system address's storage.
@@ -77,5 +79,50 @@ struct SlotMap: RegistrySlots {
         slots.storage[base] = UInt256(3)           // 3 bytes that are not a list
         slots.storage[base &+ UInt256(1)] = UInt256(bigEndianBytes: [0x01, 0x02, 0x03] + Array(repeating: 0, count: 29))!
         #expect(throws: RegistryError.self) { try Registry(slots: slots).enclaveIDs() }
+    }
+}
+
+@Suite struct RegistryPolicyTests {
+    static let genesis = ConfidentialConfig.simulated(trustAnchor: Keccak256.hash([1]), measurements: [Keccak256.hash([2]), Keccak256.hash([3])])
+
+    @Test func thePolicyAndTalliesRoundTripThroughState() throws {
+        var registry = Registry(slots: SlotMap())
+        #expect(try registry.policy(genesis: Self.genesis) == AttestationPolicy(genesis: Self.genesis))
+        var policy = AttestationPolicy(genesis: Self.genesis)
+        policy.rules.minQeSvn = 9
+        policy.revokedPlatforms = [Array(repeating: 1, count: 33), Array(repeating: 2, count: 40)]
+        try registry.storePolicy(policy)
+        // Stored canonically (lists sorted): the same policy, whatever order it was written in.
+        let stored = try registry.policy(genesis: Self.genesis)
+        #expect(stored.rules.policyRLP == policy.rules.policyRLP && stored.revokedPlatforms == policy.revokedPlatforms)
+        #expect(Set(stored.rules.measurements) == Set(policy.rules.measurements) && stored.rules.minQeSvn == 9)
+
+        var tally = PolicyTally()
+        var scratch = policy
+        let signers: Set<Address> = Set(["A", "B", "C"].map(TestKeys.address))
+        _ = try tally.record(.set(.minIsvSvn, to: 4), by: TestKeys.address("A"), signers: signers, policy: &scratch)
+        _ = try tally.record(PolicyVote(kind: .measurement, value: Keccak256.hash([2]).bytes, add: false), by: TestKeys.address("B"),
+                             signers: signers, policy: &scratch)
+        try registry.storeTally(tally)
+        #expect(try registry.tally() == tally)
+        #expect(try PolicyTally(rlp: tally.rlp).rlp == tally.rlp)
+    }
+
+    @Test func anAgreedVoteRevokesTheEnclavesItNoLongerAdmits() throws {
+        var registry = Registry(slots: SlotMap())
+        let record = RegistryTests.record(1)
+        var trusted = record
+        trusted.mrEnclave = Keccak256.hash([2])
+        trusted.authority = TestKeys.address("A")
+        try registry.put(trusted)
+        let signers: Set<Address> = [TestKeys.address("A"), TestKeys.address("B")]
+        let context = RegistryContext(chainID: 1, genesisHash: .zero, genesisPolicyHash: Self.genesis.policyHash, blockNumber: 5, blockHash: .zero,
+                                      blockTime: 0, ancestorHashes: [], signers: signers, policy: AttestationPolicy(genesis: Self.genesis))
+        let removal = PolicyVote(kind: .measurement, value: Keccak256.hash([2]).bytes, add: false)
+        #expect(try registry.applyVote(removal, sender: TestKeys.address("A"), context: context, genesis: Self.genesis).isEmpty)
+        #expect(try registry.applyVote(removal, sender: TestKeys.address("B"), context: context, genesis: Self.genesis) == [trusted.enclaveID])
+        #expect(try registry.enclave(trusted.enclaveID)?.standing == .revoked)
+        #expect(try registry.policy(genesis: Self.genesis).rules.measurements == [Keccak256.hash([3])])
+        #expect(try registry.tally().votes.isEmpty)
     }
 }
