@@ -1,4 +1,5 @@
 public import Primitives
+import ChainTypes
 import Crypto
 
 /// The 64 bytes an enclave binds into its quote's `reportData` (CONFIDENTIAL.md section 3):
@@ -25,7 +26,7 @@ public struct EnclaveBinding: Sendable, Hashable {
     public var keyHash: [UInt8] {
         var h = SHA256()
         h.update(data: Array("cloister-enclave-v1".utf8))
-        h.update(data: be32(chainID))
+        h.update(data: ConfidentialBytes.be32(chainID))
         h.update(data: genesisHash.bytes)
         h.update(data: policyHash.bytes)
         h.update(data: authority.bytes)
@@ -39,11 +40,4 @@ public struct EnclaveBinding: Sendable, Hashable {
 
     /// `enclaveId = keccak(signingKey)` (section 4).
     public var enclaveID: Hash32 { Keccak256.hash(signingKey) }
-
-    /// A 32-byte big-endian word holding `value`.
-    func be32(_ value: UInt64) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 24)
-        for i in stride(from: 7, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: value >> (8 * i))) }
-        return out
-    }
 }

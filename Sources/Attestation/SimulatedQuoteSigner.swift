@@ -43,7 +43,7 @@ public struct SimulatedQuoteSigner: Sendable {
     /// Writes the attestation key, a QE report binding it (`cpuSvn` from the body, `isvSvn` =
     /// the header's `qeSvn`) and the platform key's signature over that report.
     public func certify(_ quote: inout Quote) {
-        quote.attestationKey = attestationKey.publicKey.rawRepresentation.bytesArray
+        quote.attestationKey = Array(attestationKey.publicKey.rawRepresentation)
         var qe = ReportBody()
         qe.cpuSvn = quote.body.cpuSvn
         qe.isvSvn = quote.qeSvn
@@ -54,19 +54,11 @@ public struct SimulatedQuoteSigner: Sendable {
 
     /// Signs the QE report as it stands with the platform key.
     public func signQEReport(_ quote: inout Quote) {
-        quote.qeReportSignature = ((try? platform.privateKey.signature(for: quote.qeReport.bytes))?.rawRepresentation).bytesArray
+        quote.qeReportSignature = (try? platform.privateKey.signature(for: quote.qeReport.bytes)).map { Array($0.rawRepresentation) } ?? []
     }
 
     /// Signs `header ‖ body` as they stand with the attestation key.
     public func sign(_ quote: inout Quote) {
-        quote.signature = ((try? attestationKey.signature(for: quote.signedBytes))?.rawRepresentation).bytesArray
+        quote.signature = (try? attestationKey.signature(for: quote.signedBytes)).map { Array($0.rawRepresentation) } ?? []
     }
-}
-
-extension Optional where Wrapped: Sequence<UInt8> {
-    var bytesArray: [UInt8] { self.map(Array.init) ?? [] }
-}
-
-extension Sequence<UInt8> {
-    var bytesArray: [UInt8] { Array(self) }
 }

@@ -1,4 +1,5 @@
 public import Primitives
+import ChainTypes
 import Crypto
 #if canImport(Glibc)
 import Glibc
@@ -94,8 +95,6 @@ public enum KeySealing {
     }
 
     static func associatedData(_ c: EnclaveConfiguration) -> [UInt8] {
-        var out = magic + c.mrEnclave.bytes
-        for i in stride(from: 7, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: c.chainID >> (8 * i))) }
-        return out + c.genesisHash.bytes + c.authority.bytes
+        magic + c.mrEnclave.bytes + ConfidentialBytes.u64be(c.chainID) + c.genesisHash.bytes + c.authority.bytes
     }
 }

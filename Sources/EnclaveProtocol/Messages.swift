@@ -1,4 +1,5 @@
 public import Primitives
+import ChainTypes
 
 /// Messages the **host sends to the enclave** (direction: host → enclave). Types 0x01–0x7f.
 public enum HostRequest: Sendable, Equatable {
@@ -198,10 +199,6 @@ public enum EnclaveReply: Sendable, Equatable {
 /// The digest an enclave signs for ``HostRequest/signChallenge(challenge:)``.
 public enum EnclaveChallenge {
     public static func digest(chainID: UInt64, challenge: Hash32) -> Hash32 {
-        var bytes = Array("cloister-enclave-challenge-v1".utf8)
-        bytes += [UInt8](repeating: 0, count: 24)
-        for i in stride(from: 7, through: 0, by: -1) { bytes.append(UInt8(truncatingIfNeeded: chainID >> (8 * i))) }
-        bytes += challenge.bytes
-        return Keccak256.hash(bytes)
+        Keccak256.hash(Array("cloister-enclave-challenge-v1".utf8) + ConfidentialBytes.be32(chainID) + challenge.bytes)
     }
 }
