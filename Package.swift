@@ -139,7 +139,8 @@ let package = Package(
         ),
         .target(
             name: "Chain",
-            dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus"],
+            dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus",
+                           "Attestation", "Confidential"],
             swiftSettings: strict
         ),
         .target(
@@ -288,7 +289,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainTests",
-            dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport"],
+            dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
+                           "Attestation", "Confidential"],
             swiftSettings: strict
         ),
         .testTarget(

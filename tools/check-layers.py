@@ -25,8 +25,10 @@ ALLOWED = {
     "Execution": {"Primitives", "ChainTypes", "Storage", "EVM", "State"},
     "Keystore": {"Primitives", "Crypto", "CryptoExtras"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
+    # Chain applies the confidential module's system transactions to the registry
+    # (Confidential) and reads the policy in force (Attestation).
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Confidential",
-              "Logging"},
+              "Attestation", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "Consensus", "CSnappy", "COpenSSL", "NIOCore", "NIOPosix", "Logging",
             "Crypto", "CryptoExtras"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix

@@ -55,6 +55,8 @@ public struct BlockBuilder: Sendable {
         let ancestors = AncestorHashes(parent: parent, reader: chain.headers)
         let env = chain.executor.environment(for: header, author: signer, blockHashes: { ancestors.hash($0) })
         let baseFee = header.baseFeePerGas
+        var systemBlock = try chain.executor.beginSystemBlock(header: header, inputs: try chain.systemInputs(parent: parent),
+                                                              blockHashes: { ancestors.hash($0) }, state: state)
 
         var order = TransactionOrder(pool.pending(), baseFee: baseFee)
         var included: [SignedTransaction] = []
@@ -63,6 +65,25 @@ public struct BlockBuilder: Sendable {
         var used: UInt64 = 0
         var bloom = Bloom()
         while let tx = order.peek() {
+            if tx.transaction.type.isSystem {
+                // A system transaction: to the registry, or left out (kept in the pool while it may
+                // still apply: a later nonce, or the block's sixteen already taken).
+                guard var block = systemBlock else { invalid.append(tx.hash); order.dropSender(); continue }
+                guard block.applied < SystemTransactionBlock.maximumPerBlock else { order.dropSender(); continue }
+                do {
+                    let succeeded = try block.apply(tx, index: included.count, state: state)
+                    systemBlock = block
+                    receipts.append(Receipt(type: tx.transaction.type, succeeded: succeeded, cumulativeGasUsed: used, logs: []))
+                    included.append(tx.signed)
+                    order.next()
+                } catch {
+                    if case .state(let e) = error { throw .state(e) }
+                    let stateNonce = (try? state.nonce(tx.sender)) ?? 0
+                    if tx.transaction.nonce <= stateNonce { invalid.append(tx.hash) }
+                    order.dropSender()
+                }
+                continue
+            }
             let left = header.gasLimit - used
             if left < 21_000 { break }
             guard tx.transaction.gasLimit <= left else { order.dropSender(); continue }
@@ -121,8 +142,10 @@ struct TransactionOrder {
         for i in queues.indices { push(i) }
     }
 
+    /// A system transaction pays nothing and goes first; others by effective tip.
     private func tip(_ tx: RecoveredTransaction) -> UInt256? {
         let t = tx.transaction
+        if t.type.isSystem { return .max }
         guard let baseFee else { return t.maxFeePerGas }
         guard t.maxFeePerGas >= baseFee else { return nil }
         return min(t.maxPriorityFeePerGas, t.maxFeePerGas &- baseFee)

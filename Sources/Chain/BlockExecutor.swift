@@ -92,10 +92,14 @@ public final class BlockExecutor: Sendable {
         return out
     }
 
-    /// Executes `transactions` (senders recovered) on `state` as block `header`.
+    /// Executes `transactions` (senders recovered) on `state` as block `header`. On a chain
+    /// with a confidential module, `system` must be given: the registry's block-level effects
+    /// run first and system transactions (`0x41`–`0x44`) go to the registry, never the EVM.
     public func execute(header: Header, transactions: [RecoveredTransaction], author: Address, state: StateDB,
-                        blockHashes: @escaping @Sendable (UInt64) -> Hash32) throws(BlockImportError) -> ExecutedBlock {
-        // No transactions, no EVM: Clique has no block reward, so the state is unchanged.
+                        blockHashes: @escaping @Sendable (UInt64) -> Hash32,
+                        system: SystemBlockInputs? = nil) throws(BlockImportError) -> ExecutedBlock {
+        var systemBlock = try beginSystemBlock(header: header, inputs: system, blockHashes: blockHashes, state: state)
+        // No transactions, no EVM: Clique has no block reward, so only the registry's effects change state.
         if transactions.isEmpty {
             return ExecutedBlock(transactions: [], receipts: [], gasUsed: 0, bloom: Bloom(), changes: state.changes())
         }
@@ -108,6 +112,15 @@ public final class BlockExecutor: Sendable {
         var used: UInt64 = 0
         var bloom = Bloom()
         for (i, tx) in transactions.enumerated() {
+            if tx.transaction.type.isSystem {
+                guard var block = systemBlock else {
+                    throw .invalidSystemTransaction(index: i, hash: tx.hash, reason: "this chain has no confidential module")
+                }
+                let succeeded = try block.apply(tx, index: i, state: state)
+                systemBlock = block
+                receipts.append(Receipt(type: tx.transaction.type, succeeded: succeeded, cumulativeGasUsed: used, logs: []))
+                continue
+            }
             let outcome: TransactionOutcome
             do {
                 outcome = try processor.apply(tx, to: state, in: env, gasAvailable: header.gasLimit - min(used, header.gasLimit))
@@ -122,6 +135,16 @@ public final class BlockExecutor: Sendable {
         }
         return ExecutedBlock(transactions: transactions, receipts: receipts, gasUsed: used, bloom: bloom,
                              changes: state.changes())
+    }
+
+    /// The registry's rules for block `header`, with its block-level effects applied to
+    /// `state`; nil on a chain without a confidential module.
+    func beginSystemBlock(header: Header, inputs: SystemBlockInputs?, blockHashes: @escaping @Sendable (UInt64) -> Hash32,
+                          state: StateDB) throws(BlockImportError) -> SystemTransactionBlock? {
+        guard let confidential = config.confidential else { return nil }
+        guard let inputs else { throw .corrupt("a confidential chain's block executed without its signer set") }
+        return try SystemTransactionBlock(genesis: confidential, inputs: inputs, chainID: config.chainID, number: header.number,
+                                          timestamp: header.timestamp, blockHashes: blockHashes, state: state)
     }
 }
 

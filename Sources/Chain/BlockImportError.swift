@@ -30,6 +30,9 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
     case invalidTransaction(index: Int, TransactionError)
     /// A transaction could not be applied (nonce, balance, fee cap, block gas).
     case transactionFailed(index: Int, hash: Hash32, ExecutionError)
+    /// A system transaction (`0x41`–`0x44`) breaks a rule of CONFIDENTIAL.md section 7
+    /// (not a signer at the parent, wrong nonce, no confidential module, a registry rule).
+    case invalidSystemTransaction(index: Int, hash: Hash32, reason: String)
     /// The fork in force at this block is not one the EVM implements.
     case unsupportedFork(Fork)
     /// Execution used a different amount of gas than the header says.
@@ -62,6 +65,7 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
         case .unclesNotAllowed: "uncles not allowed"
         case .invalidTransaction(let i, let e): "invalid transaction \(i): \(e)"
         case .transactionFailed(let i, let hash, let e): "could not apply tx \(i) [\(hash)]: \(e)"
+        case .invalidSystemTransaction(let i, let hash, let reason): "invalid system transaction \(i) [\(hash)]: \(reason)"
         case .unsupportedFork(let f): "fork \(f) is not supported by this EVM"
         case .gasUsedMismatch(let h, let c): "invalid gas used (remote: \(h) local: \(c))"
         case .receiptsRootMismatch(let have, let c): "invalid receipt root hash (remote: \(have) local: \(c))"

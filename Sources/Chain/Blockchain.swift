@@ -298,13 +298,24 @@ public final class Blockchain: Sendable {
         do { author = try engine.author(of: header) } catch { throw .consensus(error) }
         let ancestors = AncestorHashes(parent: parent, reader: headers)
         let executed = try executor.execute(header: header, transactions: txs, author: author, state: StateDB(base: base),
-                                            blockHashes: { ancestors.hash($0) })
+                                            blockHashes: { ancestors.hash($0) }, system: try systemInputs(parent: parent))
         if let failure = ancestors.failure { throw .corrupt("BLOCKHASH: \(failure)") }
         guard executed.gasUsed == header.gasUsed else { throw .gasUsedMismatch(header: header.gasUsed, computed: executed.gasUsed) }
         let receiptsRoot = executed.receiptsRoot
         guard receiptsRoot == header.receiptsRoot else { throw .receiptsRootMismatch(have: header.receiptsRoot, computed: receiptsRoot) }
         guard executed.bloom == header.logsBloom else { throw .bloomMismatch }
         return executed
+    }
+
+    /// What the registry's rules need for the child of `parent`; nil on a chain without a
+    /// confidential module.
+    func systemInputs(parent: SealedHeader) throws(BlockImportError) -> SystemBlockInputs? {
+        guard config.confidential != nil else { return nil }
+        let signers: [Address]
+        do { signers = try engine.signers(after: parent, reader: headers) } catch { throw .consensus(error) }
+        guard let genesis else { throw .corrupt("no canonical genesis block") }
+        return SystemBlockInputs(signers: Set(signers), isCheckpoint: engine.isCheckpoint(parent.header.number + 1),
+                                 genesisHash: genesis.hash)
     }
 
     /// Makes `newHead`'s branch canonical in one write: unwinds the state to the common

@@ -32,6 +32,13 @@ public protocol ConsensusEngine: Sendable {
     /// The block's contribution to its chain's total weight (total difficulty).
     func weight(of header: Header) -> UInt256
 
+    /// The accounts allowed to seal the child of `header` (Clique: the signer set after it).
+    func signers(after header: SealedHeader, reader: any HeaderReader) throws(ConsensusError) -> [Address]
+
+    /// Whether block `number` is a checkpoint (Clique: a multiple of the epoch), where vote
+    /// tallies reset.
+    func isCheckpoint(_ number: UInt64) -> Bool
+
     /// Whether `signer` may seal `header` (prepared on its parent), and how long after
     /// the header's timestamp it should wait.
     func sealDecision(for header: Header, signer: Address, reader: any HeaderReader) throws(ConsensusError) -> SealDecision

@@ -65,6 +65,8 @@ public struct TransactionProcessor {
         func st<T>(_ body: () throws(StateError) -> T) throws(ExecutionError) -> T {
             do { return try body() } catch { throw .state(error) }
         }
+        // A system transaction never reaches the EVM: the chain applies it to the registry.
+        if t.type.isSystem { throw .invalidTransaction(.unsupportedType(t.type.rawValue)) }
         // Validation against state and block.
         let intrinsic = t.intrinsicGas(for: fork)
         guard t.gasLimit >= intrinsic else {

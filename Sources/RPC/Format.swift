@@ -72,7 +72,10 @@ enum Format {
             ("value", Quantity.json(t.value)),
             ("type", Quantity.json(UInt64(t.type.rawValue))),
         ]
-        if t.type != .legacy {
+        if t.type.isSystem {
+            // A system transaction (0x41–0x44) has no call data: its payload is in its signed encoding.
+            m.append(("raw", data(tx.networkEncoding)))
+        } else if t.type != .legacy {
             m.append(("accessList", .array(t.accessList.entries.map { e in
                 .object([("address", address(e.address)), ("storageKeys", .array(e.storageKeys.map(hash)))])
             })))

@@ -19,7 +19,7 @@ struct SlotMap: RegistrySlots {
         EnclaveRecord(enclaveID: Keccak256.hash([n]), authority: TestKeys.address("\(n)"), standing: .pending,
                       mrEnclave: Keccak256.hash([n, 1]), isvSvn: 1, signingKey: [0x02] + Array(repeating: n, count: 32),
                       encryptionKey: Array(repeating: n, count: 32), platformRevocationID: Array(repeating: 7, count: 40),
-                      quote: quote, joinedAt: 10, joinedAtHash: Keccak256.hash([n, 2]), generation: 0)
+                      quote: quote, joinedAt: 10, generation: 0)
     }
 
     @Test func theSystemAddressIsTheReservedOne() {
@@ -116,7 +116,7 @@ struct SlotMap: RegistrySlots {
         trusted.authority = TestKeys.address("A")
         try registry.put(trusted)
         let signers: Set<Address> = [TestKeys.address("A"), TestKeys.address("B")]
-        let context = RegistryContext(chainID: 1, genesisHash: .zero, genesisPolicyHash: Self.genesis.policyHash, blockNumber: 5, blockHash: .zero,
+        let context = RegistryContext(chainID: 1, genesisHash: .zero, genesisPolicyHash: Self.genesis.policyHash, blockNumber: 5,
                                       blockTime: 0, ancestorHashes: [], signers: signers, policy: AttestationPolicy(genesis: Self.genesis))
         let removal = PolicyVote(kind: .measurement, value: Keccak256.hash([2]).bytes, add: false)
         #expect(try registry.applyVote(removal, sender: TestKeys.address("A"), context: context, genesis: Self.genesis).isEmpty)

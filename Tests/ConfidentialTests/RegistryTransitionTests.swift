@@ -27,7 +27,7 @@ import TestSupport
 
         func context(block: UInt64, signers: Set<Address>? = nil) -> RegistryContext {
             RegistryContext(chainID: 4242, genesisHash: genesisHash, genesisPolicyHash: policy.rules.policyHash, blockNumber: block,
-                            blockHash: Keccak256.hash([UInt8(truncatingIfNeeded: block)]), blockTime: 1_800_000_000,
+                            blockTime: 1_800_000_000,
                             ancestorHashes: ancestors, signers: signers ?? Set(authorities.map(\.address)), policy: policy)
         }
 
@@ -149,5 +149,12 @@ import TestSupport
         _ = try registry.apply(c.grant(1, from: a, to: Self.id(a2), keyCheck: check1), sender: c.authorities[0].address, context: c.context(block: 1002))
         #expect(try registry.enclave(Self.id(a2))?.standing == .trusted)
         #expect(try registry.enclave(Self.id(a))?.standing == .revoked)
+    }
+}
+
+extension Registry {
+    /// A signed transaction as the chain hands it over: its content and its hash.
+    mutating func apply(_ tx: SignedSystemTransaction, sender: Address, context: RegistryContext) throws -> RegistryOutcome {
+        try apply(tx.transaction, hash: tx.hash, sender: sender, context: context)
     }
 }

@@ -22,6 +22,9 @@ public enum PoolError: Error, Sendable, Equatable, CustomStringConvertible {
     case futureReplacingPending
     /// Any other way the transaction is invalid for this chain and fork.
     case invalid(TransactionError)
+    /// A system transaction (`0x41`–`0x44`) on a chain without a confidential module, or
+    /// from an account that is not a current Clique signer.
+    case systemTransactionRefused(String)
 
     public var description: String {
         switch self {
@@ -43,6 +46,7 @@ public enum PoolError: Error, Sendable, Equatable, CustomStringConvertible {
         case .poolFull: "txpool is full"
         case .futureReplacingPending: "future transaction tries to replace pending"
         case .invalid(let e): "invalid transaction: \(e)"
+        case .systemTransactionRefused(let why): "system transaction refused: \(why)"
         }
     }
 

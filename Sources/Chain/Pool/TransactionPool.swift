@@ -111,10 +111,12 @@ public final class TransactionPool: Sendable {
         do { recovered = try tx.recovered(for: fork, chainID: chain.config.chainID) } catch { throw PoolError(error) }
         let t = tx.transaction
         guard t.gasLimit <= head.gasLimit else { throw .gasLimitExceeded(gas: t.gasLimit, blockLimit: head.gasLimit) }
-        guard t.maxPriorityFeePerGas >= config.priceLimit else {
+        let sender = recovered.sender
+        if t.type.isSystem {
+            try admitSystem(sender: sender)
+        } else if t.maxPriorityFeePerGas < config.priceLimit {
             throw .underpriced(tip: t.maxPriorityFeePerGas, minimum: config.priceLimit)
         }
-        let sender = recovered.sender
         let account: Account?
         do { account = try chain.state.latest().account(sender) } catch { throw .invalidSender }
         let stateNonce = account?.nonce ?? 0
@@ -154,6 +156,17 @@ public final class TransactionPool: Sendable {
             s.insert(recovered, slots: slots)
         }
         return recovered
+    }
+
+    /// A system transaction pays no fee: it is held only on a chain with a confidential
+    /// module and only from a signer at the head (the block rules check again at inclusion).
+    private func admitSystem(sender: Address) throws(PoolError) {
+        guard chain.config.confidential != nil else { throw .systemTransactionRefused("this chain has no confidential module") }
+        let signers: [Address]
+        do { signers = try chain.engine.signers(after: chain.head, reader: chain.headers) } catch {
+            throw .systemTransactionRefused("the signer set at the head is unknown: \(error)")
+        }
+        guard signers.contains(sender) else { throw .systemTransactionRefused("\(sender) is not a Clique signer") }
     }
 
     /// Whether `new` raises both the fee cap and the tip of `old` by `bump` percent.
@@ -197,7 +210,7 @@ public final class TransactionPool: Sendable {
         while pending + slots > config.globalSlots {
             var victim: (hash: Hash32, fee: UInt256)?
             for (sender, queue) in trial.accounts where sender != exceptSender {
-                guard let last = queue.keys.max(), let tail = queue[last] else { continue }
+                guard let last = queue.keys.max(), let tail = queue[last], !tail.transaction.type.isSystem else { continue }
                 // Senders within their guaranteed slots are not evicted.
                 if pendingCount(queue, from: trial.stateNonces[sender] ?? 0) <= config.accountSlots { continue }
                 let fee = tail.transaction.maxFeePerGas

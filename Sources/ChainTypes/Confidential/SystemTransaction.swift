@@ -14,6 +14,16 @@ public enum SystemTransactionType: UInt8, Sendable, Hashable, CaseIterable {
     case keyGrant = 0x42
     case keyGeneration = 0x43
     case policyVote = 0x44
+
+    /// The same type byte as an EIP-2718 ``TransactionType``.
+    public var transactionType: TransactionType {
+        switch self {
+        case .enclaveJoin: .enclaveJoin
+        case .keyGrant: .keyGrant
+        case .keyGeneration: .keyGeneration
+        case .policyVote: .policyVote
+        }
+    }
 }
 
 /// `0x41`: an authority registers its enclave.
@@ -185,6 +195,10 @@ public struct SystemTransaction: Sendable, Hashable {
 
     public var type: SystemTransactionType { payload.type }
 
+    /// The reserved system address whose storage holds the registry,
+    /// `0x00000000000000000000000000000000000c1057`: the `to` a system transaction shows.
+    public static let registryAddress = Address([UInt8](repeating: 0, count: 17) + [0x0c, 0x10, 0x57])!
+
     /// `keccak(type ‖ rlp([chainId, nonce, …payload]))`.
     public var signingHash: Hash32 {
         var e = RLPEncoder(capacity: 256)
@@ -210,6 +224,17 @@ public struct SystemTransaction: Sendable, Hashable {
         }
     }
 
+    /// Writes `type ‖ rlp([chainId, nonce, …payload, yParity, r, s])`.
+    func writeSigned(_ signature: Secp256k1.RecoverableSignature, to e: inout RLPEncoder) {
+        e.appendEncoded([type.rawValue])
+        e.appendList { e in
+            writeFields(to: &e)
+            e.append(UInt64(signature.recoveryID))
+            e.append(signature.r)
+            e.append(signature.s)
+        }
+    }
+
     /// Signs with an authority's account key.
     public func signed(with key: Secp256k1.PrivateKey) -> SignedSystemTransaction {
         SignedSystemTransaction(transaction: self, signature: key.sign(hash: signingHash))
@@ -229,13 +254,13 @@ public struct SignedSystemTransaction: Sendable, Hashable {
     /// `type ‖ rlp([chainId, nonce, …payload, yParity, r, s])`.
     public var encoded: [UInt8] {
         var e = RLPEncoder(capacity: 256)
-        e.appendList { e in
-            transaction.writeFields(to: &e)
-            e.append(UInt64(signature.recoveryID))
-            e.append(signature.r)
-            e.append(signature.s)
-        }
-        return [transaction.type.rawValue] + e.bytes
+        transaction.writeSigned(signature, to: &e)
+        return e.bytes
+    }
+
+    /// The same transaction as the chain carries it in a block body and the pool.
+    public var signedTransaction: SignedTransaction {
+        SignedTransaction(uncheckedTransaction: .system(transaction), signature: signature)
     }
 
     /// The EIP-2718 hash, `keccak(encoded)`.

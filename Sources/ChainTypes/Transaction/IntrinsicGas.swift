@@ -26,8 +26,10 @@ extension Transaction {
     /// The intrinsic gas under `fork`: 21,000, plus 32,000 for a creation from Homestead,
     /// 4 per zero and 16 (68 before Istanbul) per non-zero data byte, 2,400 per access-list
     /// address and 1,900 per storage key, and 2 per 32-byte initcode word for a creation
-    /// from Shanghai. Saturates at `UInt64.max` instead of overflowing.
+    /// from Shanghai. Saturates at `UInt64.max` instead of overflowing. A system
+    /// transaction uses no gas: 0.
     public func intrinsicGas(for fork: Fork) -> UInt64 {
+        if case .system = self { return 0 }
         var gas = IntrinsicGas.transactionGas
         let creation = isCreation
         if creation && fork.isEIP2 { gas = gas.saturatingAdd(IntrinsicGas.creationGas) }

@@ -62,7 +62,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     public var v: UInt256 {
         switch transaction {
         case .legacy(let tx): tx.v(yParity: yParity)
-        case .accessList, .dynamicFee: UInt256(UInt64(yParity))
+        case .accessList, .dynamicFee, .system: UInt256(UInt64(yParity))
         }
     }
 
@@ -79,7 +79,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     public func encode(to encoder: inout RLPEncoder) {
         switch transaction {
         case .legacy: Self.writeNetworkEncoding(transaction, signature, to: &encoder)
-        case .accessList, .dynamicFee: encoder.appendBytes(networkEncoding)
+        case .accessList, .dynamicFee, .system: encoder.appendBytes(networkEncoding)
         }
     }
 
@@ -109,6 +109,8 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
                 e.append(signature.r)
                 e.append(signature.s)
             }
+        case .system(let tx):
+            tx.writeSigned(signature, to: &e)
         }
     }
 
@@ -175,6 +177,12 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     private static func decodeTyped(_ bytes: [UInt8]) throws(TransactionError) -> SignedTransaction {
         guard let typeByte = bytes.first else { throw .emptyInput }
         guard let type = TransactionType(rawValue: typeByte) else { throw .unsupportedType(typeByte) }
+        if type.isSystem {
+            let system: SignedSystemTransaction
+            do { system = try SignedSystemTransaction(encoded: bytes) } catch { throw .system(error) }
+            return SignedTransaction(transaction: .system(system.transaction), signature: system.signature,
+                                     hash: Keccak256.hash(bytes))
+        }
         var reader = RLPReader(Array(bytes.dropFirst()))
         let list: RLPReader
         do {
@@ -190,8 +198,8 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
         case .dynamicFee:
             fields = TransactionFieldReader(list, expectedCount: 12)
             transaction = .dynamicFee(try DynamicFeeTransaction.decodeFields(from: &fields))
-        case .legacy:
-            throw .unsupportedType(0)
+        case .legacy, .enclaveJoin, .keyGrant, .keyGeneration, .policyVote:
+            throw .unsupportedType(typeByte)
         }
         let yParity = try fields.uint64(.yParity)
         let r = try fields.uint256(.r)

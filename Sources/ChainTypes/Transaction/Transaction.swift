@@ -2,19 +2,33 @@ public import Primitives
 
 /// The EIP-2718 transaction types this chain accepts. The raw value is the type byte
 /// (0 for legacy, which has no type byte on the wire). Blob transactions (type 3,
-/// EIP-4844) are not carried by this chain and have no case.
+/// EIP-4844) are not carried by this chain and have no case. Types `0x41`–`0x44` are the
+/// confidential module's system transactions (CONFIDENTIAL.md section 7), valid only on a
+/// chain whose genesis has `config.confidential`.
 public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case legacy = 0
     /// EIP-2930, from Berlin.
     case accessList = 1
     /// EIP-1559, from London.
     case dynamicFee = 2
+    /// System transactions: no fee, no gas, never the EVM.
+    case enclaveJoin = 0x41
+    case keyGrant = 0x42
+    case keyGeneration = 0x43
+    case policyVote = 0x44
+
+    /// Whether this is one of the confidential module's system transaction types.
+    public var isSystem: Bool { rawValue >= 0x41 && rawValue <= 0x44 }
 
     public var description: String {
         switch self {
         case .legacy: "0 (legacy)"
         case .accessList: "1 (EIP-2930)"
         case .dynamicFee: "2 (EIP-1559)"
+        case .enclaveJoin: "0x41 (EnclaveJoin)"
+        case .keyGrant: "0x42 (KeyGrant)"
+        case .keyGeneration: "0x43 (KeyGeneration)"
+        case .policyVote: "0x44 (PolicyVote)"
         }
     }
 }
@@ -24,11 +38,14 @@ public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStri
 /// A plain `Sendable` value; holding one says nothing about validity. The accessors give the
 /// fields common to all types; fee accessors map legacy and access-list transactions
 /// onto EIP-1559 terms (`gasPrice` is both the max fee and the max priority fee), as
-/// EIP-1559 itself specifies for older types.
+/// EIP-1559 itself specifies for older types. A system transaction (`0x41`–`0x44`) has no
+/// fee, gas, value or data: its accessors give zero, and `to` is the registry's reserved
+/// address (``SystemTransaction/registryAddress``).
 public enum Transaction: Hashable, Sendable {
     case legacy(LegacyTransaction)
     case accessList(AccessListTransaction)
     case dynamicFee(DynamicFeeTransaction)
+    case system(SystemTransaction)
 
     /// The EIP-2718 type.
     public var type: TransactionType {
@@ -36,6 +53,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy: .legacy
         case .accessList: .accessList
         case .dynamicFee: .dynamicFee
+        case .system(let tx): tx.type.transactionType
         }
     }
 
@@ -45,6 +63,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.chainID
         case .accessList(let tx): tx.chainID
         case .dynamicFee(let tx): tx.chainID
+        case .system(let tx): tx.chainID
         }
     }
 
@@ -53,6 +72,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.nonce
         case .accessList(let tx): tx.nonce
         case .dynamicFee(let tx): tx.nonce
+        case .system(let tx): tx.nonce
         }
     }
 
@@ -61,6 +81,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.gasLimit
         case .accessList(let tx): tx.gasLimit
         case .dynamicFee(let tx): tx.gasLimit
+        case .system: 0
         }
     }
 
@@ -70,6 +91,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.to
         case .accessList(let tx): tx.to
         case .dynamicFee(let tx): tx.to
+        case .system: SystemTransaction.registryAddress
         }
     }
 
@@ -81,6 +103,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.value
         case .accessList(let tx): tx.value
         case .dynamicFee(let tx): tx.value
+        case .system: .zero
         }
     }
 
@@ -90,6 +113,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.data
         case .accessList(let tx): tx.data
         case .dynamicFee(let tx): tx.data
+        case .system: []
         }
     }
 
@@ -99,15 +123,17 @@ public enum Transaction: Hashable, Sendable {
         case .legacy: .empty
         case .accessList(let tx): tx.accessList
         case .dynamicFee(let tx): tx.accessList
+        case .system: .empty
         }
     }
 
-    /// The gas price of a legacy or access-list transaction; nil for a dynamic-fee one.
+    /// The gas price of a legacy or access-list transaction; nil for a dynamic-fee or system one.
     public var gasPrice: UInt256? {
         switch self {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
         case .dynamicFee: nil
+        case .system: nil
         }
     }
 
@@ -117,6 +143,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
         case .dynamicFee(let tx): tx.maxFeePerGas
+        case .system: .zero
         }
     }
 
@@ -126,6 +153,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
         case .dynamicFee(let tx): tx.maxPriorityFeePerGas
+        case .system: .zero
         }
     }
 
@@ -135,6 +163,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.signingHash
         case .accessList(let tx): tx.signingHash
         case .dynamicFee(let tx): tx.signingHash
+        case .system(let tx): tx.signingHash
         }
     }
 

@@ -30,6 +30,8 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidYParity(UInt64)
     /// A legacy transaction's `v` is neither 27/28 nor 35 + 2·chainId + {0, 1} for a 64-bit chain id.
     case invalidV(UInt256)
+    /// A system transaction (`0x41`–`0x44`) is malformed; the inner error names the field.
+    case system(SystemTransactionError)
 
     // MARK: Validity under a fork
 
@@ -62,6 +64,7 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidField(let f, let e): "transaction: invalid \(f): \(e)"
         case .invalidYParity(let y): "transaction: yParity \(y) is not 0 or 1"
         case .invalidV(let v): "transaction: invalid v \(v)"
+        case .system(let e): "\(e)"
         case .typeNotActivated(let t, let f): "transaction: type \(t) is not active in \(f)"
         case .replayProtectionNotActivated(let f): "transaction: EIP-155 chain id is not accepted in \(f)"
         case .wrongChainID(let g, let e): "transaction: chain id \(g), expected \(e)"

@@ -12,11 +12,21 @@ extension SignedTransaction {
     /// 7. the gas limit covers ``Transaction/intrinsicGas(for:)``;
     /// 8. `0 < r, s < n`, and from Homestead `s ≤ n/2` (EIP-2).
     ///
+    /// A system transaction (`0x41`–`0x44`) has no fee or gas: it is checked for its chain
+    /// id, its nonce and a low-`s` signature; whether the chain takes system transactions at
+    /// all, and from whom, is the block's rule.
+    ///
     /// Account-dependent checks (nonce order, balance, base fee) belong to block execution.
     public func validate(for fork: Fork, chainID: UInt64) throws(TransactionError) {
         let tx = transaction
+        if case .system(let system) = tx {
+            guard system.chainID == chainID else { throw .wrongChainID(got: system.chainID, expected: chainID) }
+            guard system.nonce < UInt64.max else { throw .nonceAtMaximum }
+            do { try signature.validate(homestead: true) } catch { throw .signature(error) }
+            return
+        }
         switch tx.type {
-        case .legacy: break
+        case .legacy, .enclaveJoin, .keyGrant, .keyGeneration, .policyVote: break
         case .accessList: guard fork.isEIP2930 else { throw .typeNotActivated(.accessList, fork: fork) }
         case .dynamicFee: guard fork.isEIP1559 else { throw .typeNotActivated(.dynamicFee, fork: fork) }
         }

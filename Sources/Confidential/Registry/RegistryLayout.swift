@@ -1,4 +1,5 @@
 public import Primitives
+public import ChainTypes
 
 /// Where the confidential registry lives in public state (CONFIDENTIAL.md section 7): the
 /// storage of the reserved system address `0x…c1057`, so `stateRoot` and `eth_getProof`
@@ -18,7 +19,7 @@ public import Primitives
 /// | `"cloister-registry-joinfailure"` | txHash | the failing check of a `0x41` included with status 0 |
 public enum RegistryLayout {
     /// The reserved system address.
-    public static let address = Address([UInt8](repeating: 0, count: 17) + [0x0c, 0x10, 0x57])!
+    public static let address = SystemTransaction.registryAddress
 
     /// The base slot of a record.
     public static func baseSlot(tag: String, key: [UInt8] = []) -> UInt256 {

@@ -32,27 +32,26 @@ public struct EnclaveRecord: Sendable, Hashable {
     /// The quote as joined (re-verifiable with the join block's time and ancestry).
     public var quote: [UInt8]
     public var joinedAt: UInt64
-    public var joinedAtHash: Hash32
     /// The newest generation it holds (0: none yet).
     public var generation: UInt32
 
     public init(enclaveID: Hash32, authority: Address, standing: EnclaveStanding, mrEnclave: Hash32, isvSvn: UInt16,
                 signingKey: [UInt8], encryptionKey: [UInt8], platformRevocationID: [UInt8], quote: [UInt8],
-                joinedAt: UInt64, joinedAtHash: Hash32, generation: UInt32) {
+                joinedAt: UInt64, generation: UInt32) {
         self.enclaveID = enclaveID; self.authority = authority; self.standing = standing; self.mrEnclave = mrEnclave
         self.isvSvn = isvSvn; self.signingKey = signingKey; self.encryptionKey = encryptionKey
         self.platformRevocationID = platformRevocationID; self.quote = quote; self.joinedAt = joinedAt
-        self.joinedAtHash = joinedAtHash; self.generation = generation
+        self.generation = generation
     }
 
     /// `rlp([enclaveId, authority, standing, mrEnclave, isvSvn, signingKey, encryptionKey,
-    /// platformRevocationId, quote, joinedAt, joinedAtHash, generation])`.
+    /// platformRevocationId, quote, joinedAt, generation])`.
     public var rlp: [UInt8] {
         var e = RLPEncoder(capacity: 256 + quote.count)
         e.appendList { e in
             e.appendBytes(enclaveID.bytes); e.appendBytes(authority.bytes); e.append(UInt64(standing.rawValue))
             e.appendBytes(mrEnclave.bytes); e.append(UInt64(isvSvn)); e.appendBytes(signingKey); e.appendBytes(encryptionKey)
-            e.appendBytes(platformRevocationID); e.appendBytes(quote); e.append(joinedAt); e.appendBytes(joinedAtHash.bytes)
+            e.appendBytes(platformRevocationID); e.appendBytes(quote); e.append(joinedAt)
             e.append(UInt64(generation))
         }
         return e.bytes
@@ -76,7 +75,6 @@ public struct EnclaveRecord: Sendable, Hashable {
             let revocation = Array(try r.readBytes())
             let quote = Array(try r.readBytes())
             let joinedAt = try r.readUInt64()
-            let joinedAtHash = try r.readFixed(Hash32.self)
             let generation = try r.readUInt64()
             try r.finish()
             guard let isvSvn = UInt16(exactly: svn), let g = UInt32(exactly: generation), signing.count == 33, encryption.count == 32 else {
@@ -84,7 +82,7 @@ public struct EnclaveRecord: Sendable, Hashable {
             }
             self.init(enclaveID: id, authority: authority, standing: standing, mrEnclave: mr, isvSvn: isvSvn, signingKey: signing,
                       encryptionKey: encryption, platformRevocationID: revocation, quote: quote, joinedAt: joinedAt,
-                      joinedAtHash: joinedAtHash, generation: g)
+                      generation: g)
         } catch let e as RegistryError {
             throw e
         } catch {

@@ -3,24 +3,24 @@ public import ChainTypes
 public import Attestation
 
 /// What a block's context gives the registry rules (CONFIDENTIAL.md section 7): the
-/// including block, the signers at its parent, the policy in force at the parent, and what
-/// the verifier needs (time, ancestors, genesis binding).
+/// including block's number and time, the signers at its parent, the policy in force at the
+/// parent, and what the verifier needs (time, ancestors, genesis binding). The block's own
+/// hash is not part of it: it depends on the state root these rules write.
 public struct RegistryContext: Sendable {
     public var chainID: UInt64
     public var genesisHash: Hash32
     public var genesisPolicyHash: Hash32
     public var blockNumber: UInt64
-    public var blockHash: Hash32
     public var blockTime: UInt64
     /// Parent first.
     public var ancestorHashes: [Hash32]
     public var signers: Set<Address>
     public var policy: AttestationPolicy
 
-    public init(chainID: UInt64, genesisHash: Hash32, genesisPolicyHash: Hash32, blockNumber: UInt64, blockHash: Hash32,
+    public init(chainID: UInt64, genesisHash: Hash32, genesisPolicyHash: Hash32, blockNumber: UInt64,
                 blockTime: UInt64, ancestorHashes: [Hash32], signers: Set<Address>, policy: AttestationPolicy) {
         self.chainID = chainID; self.genesisHash = genesisHash; self.genesisPolicyHash = genesisPolicyHash
-        self.blockNumber = blockNumber; self.blockHash = blockHash; self.blockTime = blockTime
+        self.blockNumber = blockNumber; self.blockTime = blockTime
         self.ancestorHashes = ancestorHashes; self.signers = signers; self.policy = policy
     }
 
@@ -47,12 +47,13 @@ public enum RegistryOutcome: Sendable, Equatable {
 
 extension Registry {
     /// Applies a `0x41` join, `0x42` grant or `0x43` key generation from `sender` (section 7's
-    /// validity table and effects). `0x44` votes go through ``PolicyTally``.
-    public mutating func apply(_ tx: SignedSystemTransaction, sender: Address, context: RegistryContext) throws -> RegistryOutcome {
+    /// validity table and effects); `hash` is the transaction's, under which a failing join's
+    /// check is kept. `0x44` votes go through ``applyVote(_:sender:context:genesis:)``.
+    public mutating func apply(_ tx: SystemTransaction, hash: Hash32, sender: Address, context: RegistryContext) throws -> RegistryOutcome {
         guard context.signers.contains(sender) else { throw RegistryRuleError("sender \(sender) is not a Clique signer at the parent") }
-        guard tx.transaction.chainID == context.chainID else { throw RegistryRuleError("signed for chain \(tx.transaction.chainID)") }
-        switch tx.transaction.payload {
-        case .join(let join): return try applyJoin(join, sender: sender, txHash: tx.hash, context: context)
+        guard tx.chainID == context.chainID else { throw RegistryRuleError("signed for chain \(tx.chainID)") }
+        switch tx.payload {
+        case .join(let join): return try applyJoin(join, sender: sender, txHash: hash, context: context)
         case .grant(let grant): try applyGrant(grant, context: context); return .applied
         case .generation(let generation): try applyGeneration(generation, context: context); return .applied
         case .vote: throw RegistryRuleError("policy votes are tallied by PolicyTally")
@@ -75,7 +76,7 @@ extension Registry {
         try put(EnclaveRecord(enclaveID: verified.enclaveID, authority: sender, standing: .pending, mrEnclave: verified.mrEnclave,
                               isvSvn: verified.isvSvn, signingKey: join.signingKey, encryptionKey: join.encryptionKey,
                               platformRevocationID: verified.platformRevocationID, quote: join.quote,
-                              joinedAt: context.blockNumber, joinedAtHash: context.blockHash, generation: 0))
+                              joinedAt: context.blockNumber, generation: 0))
         return .applied
     }
 

@@ -50,6 +50,12 @@ public final class Clique: ConsensusEngine {
 
     public func weight(of header: Header) -> UInt256 { header.difficulty }
 
+    public func signers(after header: SealedHeader, reader: any HeaderReader) throws(ConsensusError) -> [Address] {
+        try snapshot(number: header.header.number, hash: header.hash, reader: reader).signers
+    }
+
+    public func isCheckpoint(_ number: UInt64) -> Bool { number % epoch == 0 }
+
     /// The voting state after block `hash` (number `number`): from the memory cache, a
     /// persisted checkpoint snapshot, or the genesis signer list, then replayed forward.
     public func snapshot(number: UInt64, hash: Hash32, reader: any HeaderReader) throws(ConsensusError) -> CliqueSnapshot {

@@ -1,0 +1,169 @@
+import Testing
+import Foundation
+import Primitives
+import ChainTypes
+import State
+import Storage
+import Chain
+import Attestation
+import Confidential
+import TestSupport
+
+/// System transactions (CONFIDENTIAL.md section 7) inside blocks: through the pool and the
+/// builder, in receipts and the state root, on import, and refused where section 7 says.
+@Suite struct SystemTransactionBlockTests {
+    /// A one-signer ("A") confidential chain with a simulated platform that quotes for it.
+    struct ConfidentialChain {
+        let fixture: ChainFixture
+        let signer: SimulatedQuoteSigner
+        let policy: ConfidentialConfig
+        let mr = Keccak256.hash([0x3E])
+
+        init(signers: [String] = ["A"]) throws {
+            let start = Date(timeIntervalSince1970: 1_700_000_000), end = Date(timeIntervalSince1970: 1_900_000_000)
+            let root = try SimulatedRoot.create(notBefore: start, notAfter: end)
+            signer = SimulatedQuoteSigner(platform: try root.issuePlatform(notBefore: start, notAfter: end))
+            policy = .simulated(trustAnchor: root.trustAnchor, measurements: [mr])
+            fixture = try ChainFixture(genesis: Self.genesis(signers: signers, policy: policy))
+        }
+
+        static func genesis(signers: [String], policy: ConfidentialConfig?) -> Genesis {
+            var genesis = ChainFixture.genesis(signers: signers, funded: ["X"])
+            genesis.config.confidential = policy
+            return genesis
+        }
+
+        var chain: Blockchain { fixture.chain }
+        var genesisHash: Hash32 { fixture.chain.genesis?.hash ?? .zero }
+
+        /// A join for a fresh enclave key by `authority`, its quote bound to `chainID`.
+        func join(by authority: String, nonce: UInt64, chainID: UInt64 = ChainFixture.chainID) -> SignedTransaction {
+            let enclaveKey = Secp256k1.PrivateKey()
+            let encryption = Keccak256.hash(enclaveKey.publicKey.compressed).bytes
+            let binding = EnclaveBinding(chainID: chainID, genesisHash: genesisHash, policyHash: policy.policyHash,
+                                         authority: TestKeys.address(authority), signingKey: enclaveKey.publicKey.compressed,
+                                         encryptionKey: encryption)
+            let body = signer.report(mrEnclave: mr, isvSvn: 1, debug: false, reportData: binding.reportData(freshness: chain.head.hash))
+            let payload = EnclaveJoin(quote: signer.quote(body: body).bytes, signingKey: enclaveKey.publicKey.compressed,
+                                      encryptionKey: encryption)
+            return SystemTransaction(chainID: ChainFixture.chainID, nonce: nonce, payload: .join(payload))
+                .signed(with: TestKeys.key(authority)).signedTransaction
+        }
+
+        func registry() throws -> Registry<ReaderSlots> { Registry(slots: ReaderSlots(reader: try chain.state.latest())) }
+    }
+
+    /// The registry's slots in a state reader (read-only).
+    struct ReaderSlots: RegistrySlots {
+        let reader: any StateReader
+        func read(_ slot: UInt256) throws -> UInt256 { try reader.storage(RegistryLayout.address, slot: slot) }
+        mutating func write(_ slot: UInt256, _ value: UInt256) throws { throw RegistryRuleError("read-only") }
+    }
+
+    @Test func joinIsSealedReceiptedAndImportedElsewhere() throws {
+        let c = try ConfidentialChain()
+        let join = c.join(by: "A", nonce: 0)
+        try c.fixture.pool.add(join)
+        let block = try c.fixture.seal()
+        #expect(block.transactions.map(\.hash) == [join.hash])
+        let receipts = try #require(c.chain.receipts(hash: block.header.hash))
+        #expect(receipts.count == 1)
+        #expect(receipts[0].type == .enclaveJoin)
+        #expect(receipts[0].outcome == .status(succeeded: true))
+        #expect(receipts[0].cumulativeGasUsed == 0 && receipts[0].logs.isEmpty)
+        #expect(block.header.gasUsed == 0)
+
+        let enclaves = try c.registry().enclaves()
+        #expect(enclaves.count == 1)
+        #expect(enclaves.first?.authority == TestKeys.address("A"))
+        #expect(enclaves.first?.standing == .pending)
+        #expect(enclaves.first?.joinedAt == 1)
+        let state = try c.chain.state.latest()
+        #expect(try state.account(TestKeys.address("A"))?.nonce == 1)
+        #expect(try state.account(RegistryLayout.address)?.nonce == 1)
+
+        // Another node with the same genesis imports the block to the same state root.
+        let other = try ChainFixture(genesis: c.fixture.genesis)
+        let result = try other.chain.insert(block)
+        #expect(result.kind == .extended)
+        #expect(other.chain.head.header.stateRoot == block.header.stateRoot)
+    }
+
+    @Test func aJoinBoundToAnotherChainIsIncludedFailedWithCheckNine() throws {
+        let c = try ConfidentialChain()
+        let join = c.join(by: "A", nonce: 0, chainID: 999)
+        try c.fixture.pool.add(join)
+        let block = try c.fixture.seal()
+        #expect(block.transactions.count == 1)
+        let receipts = try #require(c.chain.receipts(hash: block.header.hash))
+        #expect(receipts[0].outcome == .status(succeeded: false))
+        let registry = try c.registry()
+        #expect(try registry.enclaves().isEmpty)
+        let failure = try #require(try registry.joinFailure(join.hash))
+        #expect(failure.check == 9)
+        // The nonce advanced all the same.
+        #expect(try c.chain.state.latest().account(TestKeys.address("A"))?.nonce == 1)
+    }
+
+    @Test func thePoolRefusesSystemTransactionsFromNonSigners() throws {
+        let c = try ConfidentialChain()
+        #expect(throws: PoolError.self) { try c.fixture.pool.add(c.join(by: "X", nonce: 0)) }
+        do {
+            try c.fixture.pool.add(c.join(by: "X", nonce: 0))
+        } catch {
+            guard case .systemTransactionRefused = error else { Issue.record("refused for \(error)"); return }
+        }
+    }
+
+    @Test func thePoolRefusesSystemTransactionsOnAChainWithoutTheModule() throws {
+        let plain = try ChainFixture()
+        let vote = SystemTransaction(chainID: ChainFixture.chainID, nonce: 0, payload: .vote(.set(.minIsvSvn, to: 2)))
+            .signed(with: TestKeys.key("A")).signedTransaction
+        #expect(throws: PoolError.systemTransactionRefused("this chain has no confidential module")) { try plain.pool.add(vote) }
+    }
+
+    @Test func executionRefusesASystemTransactionFromANonSigner() throws {
+        let c = try ConfidentialChain()
+        let join = try c.join(by: "X", nonce: 0).recovered(for: .cancun, chainID: ChainFixture.chainID)
+        let executor = BlockExecutor(config: c.fixture.genesis.config)
+        let parent = c.chain.head
+        let header = Header(parentHash: parent.hash, number: 1, gasLimit: parent.header.gasLimit, timestamp: parent.header.timestamp + 1)
+        let inputs = SystemBlockInputs(signers: [TestKeys.address("A")], isCheckpoint: false, genesisHash: c.genesisHash)
+        let state = StateDB(base: try c.chain.state.latest())
+        #expect {
+            try executor.execute(header: header, transactions: [join], author: TestKeys.address("A"), state: state,
+                                 blockHashes: { _ in parent.hash }, system: inputs)
+        } throws: { error in
+            guard case BlockImportError.invalidSystemTransaction(let index, _, let reason) = error else { return false }
+            return index == 0 && reason.contains("not a Clique signer")
+        }
+        // Without the module, the same transaction is refused as well.
+        let plain = BlockExecutor(config: ChainFixture.genesis(signers: ["A"], funded: []).config)
+        #expect(throws: BlockImportError.self) {
+            try plain.execute(header: header, transactions: [join], author: TestKeys.address("A"), state: state,
+                              blockHashes: { _ in parent.hash })
+        }
+    }
+
+    @Test func aZeroValueCallCannotDeleteTheRegistry() throws {
+        let c = try ConfidentialChain()
+        try c.fixture.pool.add(c.join(by: "A", nonce: 0))
+        try c.fixture.seal()
+        try c.fixture.pool.add(ChainFixture.transfer(from: "X", to: RegistryLayout.address, value: .zero, nonce: 0))
+        let block = try c.fixture.seal()
+        #expect(block.transactions.count == 1)
+        #expect(try c.registry().enclaves().count == 1)
+    }
+
+    @Test func systemTransactionsRoundTripAsChainTransactions() throws {
+        let c = try ConfidentialChain()
+        let join = c.join(by: "A", nonce: 7)
+        let decoded = try SignedTransaction(networkEncoding: join.networkEncoding)
+        #expect(decoded == join)
+        #expect(decoded.hash == Keccak256.hash(join.networkEncoding))
+        #expect(try SignedTransaction(rlp: { var e = RLPEncoder(capacity: 0); join.encode(to: &e); return e.bytes }()) == join)
+        #expect(decoded.type == .enclaveJoin)
+        #expect(decoded.transaction.to == RegistryLayout.address)
+        #expect(try decoded.recoverSender() == TestKeys.address("A"))
+    }
+}
