@@ -134,7 +134,7 @@ let package = Package(
         ),
         .target(
             name: "Confidential",
-            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol"],
+            dependencies: ["Primitives", "ChainTypes", "State", "Attestation", "EnclaveProtocol"],
             swiftSettings: strict
         ),
         .target(
@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "RPC",
             dependencies: [
-                "Primitives", "ChainTypes", "Chain", "Consensus", "EVM",
+                "Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "Confidential",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -237,7 +237,7 @@ let package = Package(
         // MARK: Test support and tests
         .target(
             name: "TestSupport",
-            dependencies: ["Primitives", "ChainTypes", "EVM", "P2P",
+            dependencies: ["Primitives", "ChainTypes", "EVM", "P2P", "Attestation",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
@@ -301,6 +301,7 @@ let package = Package(
         .testTarget(
             name: "RPCTests",
             dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
+                           "Attestation", "Confidential",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict

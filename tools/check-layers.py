@@ -33,7 +33,8 @@ ALLOWED = {
             "Crypto", "CryptoExtras"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
     # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
-    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "Hummingbird", "HummingbirdCore",
+    # conf_* methods read the registry in public state (Confidential, Attestation, State).
+    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "Confidential", "Hummingbird", "HummingbirdCore",
             "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging"},
     # The quote layout, the ten-check verifier and the policy: pure code (X.509 through
     # swift-certificates, P-256 through swift-crypto).

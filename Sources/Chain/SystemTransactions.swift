@@ -44,7 +44,7 @@ struct SystemTransactionBlock {
          blockHashes: @escaping @Sendable (UInt64) -> Hash32, state: StateDB) throws(BlockImportError) {
         self.genesis = genesis; self.inputs = inputs; self.chainID = chainID
         self.number = number; self.timestamp = timestamp; self.blockHashes = blockHashes
-        var registry = Registry(slots: StateRegistrySlots(state: state))
+        var registry = Registry(slots: RegistryStateSlots(state: state))
         do {
             policy = try registry.policy(genesis: genesis)
             _ = try registry.revokeNoLongerAdmitted(policy: policy, signers: inputs.signers)
@@ -71,7 +71,7 @@ struct SystemTransactionBlock {
         do { nonce = try state.nonce(tx.sender) } catch { throw .state(error) }
         guard system.nonce == nonce else { throw refuse("nonce \(system.nonce), the sender's account nonce is \(nonce)") }
         let snapshot = state.snapshot()
-        var registry = Registry(slots: StateRegistrySlots(state: state))
+        var registry = Registry(slots: RegistryStateSlots(state: state))
         let context = RegistryContext(chainID: chainID, genesisHash: inputs.genesisHash, genesisPolicyHash: genesis.policyHash,
                                       blockNumber: number, blockTime: timestamp,
                                       ancestorHashes: system.type == .enclaveJoin ? ancestors() : [],
@@ -116,20 +116,5 @@ struct SystemTransactionBlock {
         case let e as StateError: .state(e)
         default: .corrupt("registry: \(error)")
         }
-    }
-}
-
-/// The registry's slots in a block's state: the storage of the reserved system address.
-///
-/// The first write gives the account nonce 1, so it is never *empty* in EIP-161's sense: a
-/// zero-value call to the address cannot make the state delete the registry.
-struct StateRegistrySlots: RegistrySlots {
-    let state: StateDB
-
-    func read(_ slot: UInt256) throws -> UInt256 { try state.storage(RegistryLayout.address, slot: slot) }
-
-    func write(_ slot: UInt256, _ value: UInt256) throws {
-        if try state.nonce(RegistryLayout.address) == 0 { try state.setNonce(RegistryLayout.address, 1) }
-        try state.setStorage(RegistryLayout.address, slot: slot, value)
     }
 }

@@ -64,6 +64,8 @@ public struct NodeStatus: Sendable {
     public var sealing: @Sendable () -> Bool = { false }
     /// The peer-to-peer layer's `admin_` methods; nil without a network.
     public var admin: AdminHooks?
+    /// The node's part of the `conf_` namespace (policy votes; none by default).
+    public var confidential = ConfidentialHooks()
     /// When set, transactions sent over RPC are refused with this message (an observer
     /// under `--no-tx-relay`).
     public var refusesTransactions: String?
@@ -186,6 +188,7 @@ public final class RPCBackend: Sendable {
         registerClique(&m)
         registerDevAccounts(&m)
         registerAdmin(&m)
+        registerConfidential(&m)
         // Methods without parameters refuse any (go-ethereum: "too many arguments, want at most 0").
         for name in Self.parameterless {
             guard let body = m[name] else { continue }

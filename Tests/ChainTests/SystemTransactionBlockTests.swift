@@ -15,22 +15,13 @@ import TestSupport
     /// A one-signer ("A") confidential chain with a simulated platform that quotes for it.
     struct ConfidentialChain {
         let fixture: ChainFixture
-        let signer: SimulatedQuoteSigner
-        let policy: ConfidentialConfig
-        let mr = Keccak256.hash([0x3E])
+        let joins: SimulatedJoins
 
         init(signers: [String] = ["A"]) throws {
-            let start = Date(timeIntervalSince1970: 1_700_000_000), end = Date(timeIntervalSince1970: 1_900_000_000)
-            let root = try SimulatedRoot.create(notBefore: start, notAfter: end)
-            signer = SimulatedQuoteSigner(platform: try root.issuePlatform(notBefore: start, notAfter: end))
-            policy = .simulated(trustAnchor: root.trustAnchor, measurements: [mr])
-            fixture = try ChainFixture(genesis: Self.genesis(signers: signers, policy: policy))
-        }
-
-        static func genesis(signers: [String], policy: ConfidentialConfig?) -> Genesis {
+            joins = try SimulatedJoins()
             var genesis = ChainFixture.genesis(signers: signers, funded: ["X"])
-            genesis.config.confidential = policy
-            return genesis
+            genesis.config.confidential = joins.policy
+            fixture = try ChainFixture(genesis: genesis)
         }
 
         var chain: Blockchain { fixture.chain }
@@ -38,26 +29,11 @@ import TestSupport
 
         /// A join for a fresh enclave key by `authority`, its quote bound to `chainID`.
         func join(by authority: String, nonce: UInt64, chainID: UInt64 = ChainFixture.chainID) -> SignedTransaction {
-            let enclaveKey = Secp256k1.PrivateKey()
-            let encryption = Keccak256.hash(enclaveKey.publicKey.compressed).bytes
-            let binding = EnclaveBinding(chainID: chainID, genesisHash: genesisHash, policyHash: policy.policyHash,
-                                         authority: TestKeys.address(authority), signingKey: enclaveKey.publicKey.compressed,
-                                         encryptionKey: encryption)
-            let body = signer.report(mrEnclave: mr, isvSvn: 1, debug: false, reportData: binding.reportData(freshness: chain.head.hash))
-            let payload = EnclaveJoin(quote: signer.quote(body: body).bytes, signingKey: enclaveKey.publicKey.compressed,
-                                      encryptionKey: encryption)
-            return SystemTransaction(chainID: ChainFixture.chainID, nonce: nonce, payload: .join(payload))
-                .signed(with: TestKeys.key(authority)).signedTransaction
+            joins.join(by: TestKeys.key(authority), nonce: nonce, chainID: ChainFixture.chainID, genesisHash: genesisHash,
+                       freshness: chain.head.hash, boundChainID: chainID)
         }
 
-        func registry() throws -> Registry<ReaderSlots> { Registry(slots: ReaderSlots(reader: try chain.state.latest())) }
-    }
-
-    /// The registry's slots in a state reader (read-only).
-    struct ReaderSlots: RegistrySlots {
-        let reader: any StateReader
-        func read(_ slot: UInt256) throws -> UInt256 { try reader.storage(RegistryLayout.address, slot: slot) }
-        mutating func write(_ slot: UInt256, _ value: UInt256) throws { throw RegistryRuleError("read-only") }
+        func registry() throws -> Registry<RegistryReaderSlots> { Registry(slots: RegistryReaderSlots(reader: try chain.state.latest())) }
     }
 
     @Test func joinIsSealedReceiptedAndImportedElsewhere() throws {

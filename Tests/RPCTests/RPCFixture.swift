@@ -19,11 +19,13 @@ struct RPCFixture {
     let builder: BlockBuilder
 
     init(limits: RPCLimits = RPCLimits(), unlocked: [Secp256k1.PrivateKey] = [], period: UInt64 = 0,
-         status: NodeStatus = NodeStatus(), namespaces: Set<RPCNamespace> = RPCNamespace.devDefault) throws {
-        let config = ChainConfig(chainID: Self.chainID, homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0,
+         status: NodeStatus = NodeStatus(), namespaces: Set<RPCNamespace> = RPCNamespace.devDefault,
+         confidential: ConfidentialConfig? = nil) throws {
+        var config = ChainConfig(chainID: Self.chainID, homesteadBlock: 0, eip150Block: 0, eip155Block: 0, eip158Block: 0,
                                  byzantiumBlock: 0, constantinopleBlock: 0, petersburgBlock: 0, istanbulBlock: 0,
                                  berlinBlock: 0, londonBlock: 0, shanghaiTime: 0, cancunTime: 0,
                                  clique: CliqueConfig(period: period, epoch: 30_000))
+        config.confidential = confidential
         var alloc: [Address: GenesisAccount] = [:]
         for l in ["X", "Y"] { alloc[TestKeys.address(l)] = GenesisAccount(balance: UInt256(1) << 80) }
         let genesis = Genesis(config: config, extraData: CliqueSeal.prepareExtraData(vanity: [], signers: [TestKeys.address("A")]),

@@ -125,7 +125,7 @@ public struct PolicyVote: Sendable, Hashable {
     }
 
     /// Checks the shape section 7 gives each kind; the reason names what is wrong.
-    func validateShape() throws(SystemTransactionError) {
+    public func validateShape() throws(SystemTransactionError) {
         switch kind {
         case .measurement:
             guard value.count == 32 else { throw .invalidField("value", "a measurement is 32 bytes, got \(value.count)") }

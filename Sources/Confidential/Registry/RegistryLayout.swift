@@ -68,10 +68,13 @@ public enum RegistryLayout {
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// State that no valid chain writes (a bad length, an undecodable record).
     case corrupt(String)
+    /// A write through read-only slots (a committed state).
+    case readOnly
 
     public var description: String {
         switch self {
         case .corrupt(let reason): "confidential registry state is corrupt: \(reason)"
+        case .readOnly: "the registry of a committed state is read-only"
         }
     }
 }
