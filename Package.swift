@@ -133,14 +133,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ConfidentialState",
+            dependencies: ["Primitives", "ChainTypes", "State", "Attestation"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Confidential",
-            dependencies: ["Primitives", "ChainTypes", "State", "Attestation", "EnclaveProtocol"],
+            dependencies: ["Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "ConfidentialState"],
             swiftSettings: strict
         ),
         .target(
             name: "Chain",
             dependencies: ["Primitives", "ChainTypes", "Storage", "Trie", "State", "EVM", "Execution", "Consensus",
-                           "Attestation", "Confidential"],
+                           "Attestation", "ConfidentialState"],
             swiftSettings: strict
         ),
         .target(
@@ -157,7 +162,7 @@ let package = Package(
         .target(
             name: "RPC",
             dependencies: [
-                "Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "Confidential",
+                "Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "ConfidentialState",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -171,7 +176,7 @@ let package = Package(
         .target(
             name: "Enclave",
             dependencies: [
-                "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol",
+                "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "ConfidentialState", "Consensus", "Trie",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -290,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "ChainTests",
             dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
-                           "Attestation", "Confidential"],
+                           "Attestation", "ConfidentialState"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -301,7 +306,7 @@ let package = Package(
         .testTarget(
             name: "RPCTests",
             dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
-                           "Attestation", "Confidential",
+                           "Attestation", "ConfidentialState",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -324,7 +329,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfidentialTests",
-            dependencies: ["Confidential", "Attestation", "ChainTypes", "Primitives", "TestSupport"],
+            dependencies: ["ConfidentialState", "Attestation", "ChainTypes", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -26,24 +26,28 @@ ALLOWED = {
     "Keystore": {"Primitives", "Crypto", "CryptoExtras"},
     "Consensus": {"Primitives", "ChainTypes", "Storage"},
     # Chain applies the confidential module's system transactions to the registry
-    # (Confidential) and reads the policy in force (Attestation).
-    "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "Confidential",
+    # (ConfidentialState) and reads the policy in force (Attestation).
+    "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "ConfidentialState",
               "Attestation", "Logging"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "Consensus", "CSnappy", "COpenSSL", "NIOCore", "NIOPosix", "Logging",
             "Crypto", "CryptoExtras"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
     # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
-    # conf_* methods read the registry in public state (Confidential, Attestation, State).
-    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "Confidential", "Hummingbird", "HummingbirdCore",
+    # conf_* methods read the registry in public state (ConfidentialState, Attestation, State).
+    "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "ConfidentialState", "Hummingbird", "HummingbirdCore",
             "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging"},
     # The quote layout, the ten-check verifier and the policy: pure code (X.509 through
     # swift-certificates, P-256 through swift-crypto).
     "Attestation": {"Primitives", "ChainTypes", "Crypto", "X509", "SwiftASN1"},
     "EnclaveProtocol": {"Primitives", "ChainTypes", "Attestation", "Crypto"},
+    # The registry in public state and the rules of system transactions: used by the chain,
+    # RPC, the enclave (over proven slots) and the host.
+    "ConfidentialState": {"Primitives", "ChainTypes", "State", "Attestation"},
+    # The host side: the enclave client and process.
     "Confidential": {"Primitives", "ChainTypes", "Trie", "State", "Consensus", "Attestation", "EnclaveProtocol", "Crypto",
-                     "Logging"},
+                     "Logging", "ConfidentialState"},
     "Enclave": {"Primitives", "ChainTypes", "EVM", "Execution", "State", "Trie", "Consensus", "Attestation",
-                "EnclaveProtocol", "Crypto", "CryptoExtras"},
+                "EnclaveProtocol", "ConfidentialState", "Crypto", "CryptoExtras"},
     "Node": None,  # everything above
     "CloisterCLI": None,  # the executable may wire any layer (Node once it exists)
     "CloisterEnclaveMain": {"Primitives", "Enclave", "EnclaveProtocol", "ArgumentParser", "Logging"},

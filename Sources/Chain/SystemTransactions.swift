@@ -2,7 +2,7 @@ public import Primitives
 import ChainTypes
 import State
 import Attestation
-import Confidential
+import ConfidentialState
 
 /// What a block on a confidential chain needs from outside its own transactions to apply
 /// system transactions (CONFIDENTIAL.md section 7): the signer set at its parent, whether it

@@ -53,7 +53,7 @@ struct EnclaveCommand: ParsableCommand {
         do { mrEnclave = try EnclaveMeasurement.measure(path: "/proc/self/exe") } catch { throw ValidationError("cannot measure itself: \(error)") }
         let configuration = try EnclaveStartup.configuration(genesisJSON: genesisData, platformFile: Array(platformData),
                                                              authority: authorityAddress, mrEnclave: mrEnclave, debug: debug)
-        let (keys, restored) = try EnclaveStartup.keys(sealedPath: sealed, configuration: configuration)
+        let (keys, secrets, restored) = try EnclaveStartup.keys(sealedPath: sealed, configuration: configuration)
         let listener = try UnixListener(path: socket)
         stderr.write(Data("cloister-enclave: mrEnclave \(mrEnclave), enclaveId \(keys.enclaveID) (\(restored ? "keys unsealed" : "new keys")), chain \(configuration.chainID), authority \(authorityAddress)\(debug ? ", DEBUG" : ""); listening on \(socket)\n".utf8))
         if exitWithParent {
@@ -64,6 +64,16 @@ struct EnclaveCommand: ParsableCommand {
                 Glibc.exit(0)
             }
         }
-        EnclaveServer(service: EnclaveService(configuration: configuration, keys: keys), listener: listener).run()
+        let sealedPath = sealed
+        let service = try EnclaveService(configuration: configuration, keys: keys, secrets: secrets) { keys, secrets in
+            guard let sealedPath else { return }
+            do { try EnclaveStartup.writeSealed(keys, secrets: secrets, to: sealedPath, configuration: configuration) } catch {
+                FileHandle.standardError.write(Data("cloister-enclave: cannot seal the held secrets: \(error)\n".utf8))
+            }
+        }
+        if !secrets.isEmpty {
+            stderr.write(Data("cloister-enclave: holds consortium generations \(secrets.map(\.generation).sorted())\n".utf8))
+        }
+        EnclaveServer(service: service, listener: listener).run()
     }
 }

@@ -38,7 +38,10 @@ enum EnclaveFuzz {
             let rules = ConfidentialConfig.simulated(trustAnchor: root.trustAnchor, measurements: [mr])
             let configuration = EnclaveConfiguration(chainID: 4242, genesisHash: Keccak256.hash([0x47]), policyHash: rules.policyHash,
                                                      authority: FuzzKeys.sealing.address, mrEnclave: mr, debug: false, platform: platform)
-            service = EnclaveService(configuration: configuration, keys: IdentityKeys())
+            guard let made = try? EnclaveService(configuration: configuration, keys: IdentityKeys()) else {
+                preconditionFailure("the fixed enclave service cannot be built")
+            }
+            service = made
             let recent = Keccak256.hash([0x52])
             let evidence = service.evidence(freshness: recent)
             guard let quote = try? Quote(parsing: evidence.quote) else { preconditionFailure("the fixed enclave's quote does not parse") }

@@ -1,5 +1,6 @@
 public import Primitives
 public import Attestation
+public import ChainTypes
 
 /// What an enclave is started with and binds into every quote: the chain (id, genesis
 /// hash, genesis policy hash), the authority it serves, and its own measurement; plus the
@@ -17,11 +18,26 @@ public struct EnclaveConfiguration: Sendable {
     /// Debug mode: quotes carry the DEBUG attribute, as SGX sets it for a debug enclave.
     public var debug: Bool
     public var platform: PlatformCredentials
+    /// What the enclave needs to follow the chain and hold the consortium's keys; nil: an
+    /// enclave that only attests (key requests are refused).
+    public var chain: EnclaveChainRules?
 
     public init(chainID: UInt64, genesisHash: Hash32, policyHash: Hash32, authority: Address, mrEnclave: Hash32,
-                isvSvn: UInt16 = EnclaveBuild.isvSvn, debug: Bool, platform: PlatformCredentials) {
+                isvSvn: UInt16 = EnclaveBuild.isvSvn, debug: Bool, platform: PlatformCredentials, chain: EnclaveChainRules? = nil) {
         self.chainID = chainID; self.genesisHash = genesisHash; self.policyHash = policyHash; self.authority = authority
-        self.mrEnclave = mrEnclave; self.isvSvn = isvSvn; self.debug = debug; self.platform = platform
+        self.mrEnclave = mrEnclave; self.isvSvn = isvSvn; self.debug = debug; self.platform = platform; self.chain = chain
+    }
+}
+
+/// The chain an enclave follows as a light client: the genesis header (whose extra data lists
+/// the first Clique signers), the Clique epoch, and the genesis attestation policy.
+public struct EnclaveChainRules: Sendable {
+    public var genesis: Header
+    public var cliqueEpoch: UInt64
+    public var policy: ConfidentialConfig
+
+    public init(genesis: Header, cliqueEpoch: UInt64, policy: ConfidentialConfig) {
+        self.genesis = genesis; self.cliqueEpoch = cliqueEpoch; self.policy = policy
     }
 }
 

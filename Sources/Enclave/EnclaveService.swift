@@ -1,6 +1,7 @@
 public import EnclaveProtocol
 public import Attestation
 public import Primitives
+import ChainTypes
 import Crypto
 
 /// The enclave's answers to host requests: pure logic over its keys and configuration,
@@ -13,11 +14,21 @@ public final class EnclaveService: Sendable {
     public let configuration: EnclaveConfiguration
     public let keys: IdentityKeys
     let signer: SimulatedQuoteSigner
+    /// The light client and the consortium secrets; nil when started without the chain's rules.
+    public let custody: KeyCustody?
 
-    public init(configuration: EnclaveConfiguration, keys: IdentityKeys) {
+    /// `secrets` were unsealed at start; `persist` seals the held secrets whenever one is
+    /// installed (the enclave's only write).
+    public init(configuration: EnclaveConfiguration, keys: IdentityKeys, secrets: [ConsortiumSecret] = [],
+                persist: @escaping @Sendable (IdentityKeys, [ConsortiumSecret]) -> Void = { _, _ in }) throws(LightClientError) {
         self.configuration = configuration
         self.keys = keys
         self.signer = SimulatedQuoteSigner(platform: configuration.platform, attestationKey: P256.Signing.PrivateKey())
+        if let rules = configuration.chain {
+            custody = try KeyCustody(configuration: configuration, rules: rules, keys: keys, secrets: secrets) { persist(keys, $0) }
+        } else {
+            custody = nil
+        }
     }
 
     /// What the enclave binds into its quotes.
@@ -48,6 +59,41 @@ public final class EnclaveService: Sendable {
             return .evidence(evidence(freshness: freshness))
         case .signChallenge(let challenge):
             return .challengeSignature(keys.sign(EnclaveChallenge.digest(chainID: configuration.chainID, challenge: challenge)))
+        case .linkHeaders, .generateKey, .grantKey, .installKey, .txKey:
+            guard let custody else { return .error(code: .refused, message: "this enclave was started without the chain's rules") }
+            return Self.handle(request, custody: custody)
+        }
+    }
+
+    /// The key and light-client requests; every refusal names its reason.
+    static func handle(_ request: HostRequest, custody: KeyCustody) -> EnclaveReply {
+        do {
+            switch request {
+            case .linkHeaders(let headers):
+                let tip = try custody.chain.link(headers)
+                return .linked(EnclaveChainStatus(number: tip.number, hash: tip.hash, generations: custody.generations))
+            case .generateKey(let generation, let facts):
+                return .systemPayload(SystemPayload.generation(try custody.generate(generation: generation, facts: facts)).encoded)
+            case .grantKey(let target, let generation, let facts):
+                return .systemPayload(SystemPayload.grant(try custody.grant(to: target, generation: generation, facts: facts)).encoded)
+            case .installKey(let bytes, let facts):
+                let payload: SystemPayload
+                do { payload = try SystemPayload(encoded: bytes) } catch {
+                    return .error(code: .malformedPayload, message: "\(error)")
+                }
+                return .installed(generation: try custody.install(payload, facts: facts))
+            case .txKey(let epoch, let generation):
+                let statement = try custody.transactionKey(epoch: epoch, generation: generation)
+                return .txKeyStatement(publicKey: statement.publicKey, signature: statement.signature)
+            case .hello, .getEvidence, .signChallenge:
+                return .error(code: .internalFailure, message: "not a key request")
+            }
+        } catch let e as LightClientError {
+            return .error(code: .refused, message: e.reason)
+        } catch let e as KeyCustodyError {
+            return .error(code: .refused, message: e.reason)
+        } catch {
+            return .error(code: .internalFailure, message: "\(error)")
         }
     }
 

@@ -31,30 +31,43 @@ public enum EnclaveStartup {
         }
         let platform: PlatformCredentials
         do { platform = try PlatformCredentials(fileContents: platformFile) } catch { throw EnclaveStartupError("\(error)") }
+        let rules = EnclaveChainRules(genesis: genesis.header, cliqueEpoch: genesis.config.clique?.epoch ?? CliqueConfig.defaultEpoch,
+                                      policy: policy)
         return EnclaveConfiguration(chainID: genesis.config.chainID, genesisHash: genesis.header.hash, policyHash: policy.policyHash,
-                                    authority: authority, mrEnclave: mrEnclave, debug: debug, platform: platform)
+                                    authority: authority, mrEnclave: mrEnclave, debug: debug, platform: platform, chain: rules)
     }
 
-    /// The identity keys: unsealed from `sealedPath` when it exists (refusing a blob this
-    /// binary and platform cannot open, which is left untouched), otherwise new and sealed
-    /// there (mode 0600, written atomically). Without a path, new keys that die with the process.
-    public static func keys(sealedPath: String?, configuration: EnclaveConfiguration) throws(EnclaveStartupError) -> (IdentityKeys, restored: Bool) {
-        guard let sealedPath else { return (IdentityKeys(), false) }
+    /// The identity keys and held secrets: unsealed from `sealedPath` when it exists (refusing
+    /// a blob this binary and platform cannot open, which is left untouched), otherwise new
+    /// keys sealed there (mode 0600, written atomically). Without a path, new keys that die
+    /// with the process.
+    public static func keys(sealedPath: String?, configuration: EnclaveConfiguration) throws(EnclaveStartupError)
+        -> (IdentityKeys, secrets: [ConsortiumSecret], restored: Bool) {
+        guard let sealedPath else { return (IdentityKeys(), [], false) }
         let fm = FileManager.default
         if fm.fileExists(atPath: sealedPath) {
             guard let blob = fm.contents(atPath: sealedPath) else { throw EnclaveStartupError("cannot read \(sealedPath)") }
-            do { return (try KeySealing.unseal(Array(blob), for: configuration), true) } catch {
+            do {
+                let (keys, secrets) = try KeySealing.unseal(Array(blob), for: configuration)
+                return (keys, secrets, true)
+            } catch {
                 throw EnclaveStartupError("\(sealedPath): \(error.reason). It is left as it is; move it away to start with new keys (a new enclave must join again).")
             }
         }
         let keys = IdentityKeys()
+        try writeSealed(keys, secrets: [], to: sealedPath, configuration: configuration)
+        return (keys, [], false)
+    }
+
+    /// Seals `keys` and `secrets` to `path` (mode 0600, written atomically).
+    public static func writeSealed(_ keys: IdentityKeys, secrets: [ConsortiumSecret], to path: String,
+                                   configuration: EnclaveConfiguration) throws(EnclaveStartupError) {
         let blob: [UInt8]
-        do { blob = try KeySealing.seal(keys, for: configuration) } catch { throw EnclaveStartupError("\(error)") }
-        let temporary = sealedPath + ".tmp"
-        guard fm.createFile(atPath: temporary, contents: Data(blob), attributes: [.posixPermissions: 0o600]) else {
+        do { blob = try KeySealing.seal(keys, secrets: secrets, for: configuration) } catch { throw EnclaveStartupError("\(error)") }
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(blob), attributes: [.posixPermissions: 0o600]) else {
             throw EnclaveStartupError("cannot write \(temporary)")
         }
-        guard rename(temporary, sealedPath) == 0 else { throw EnclaveStartupError("cannot move \(temporary) to \(sealedPath)") }
-        return (keys, false)
+        guard rename(temporary, path) == 0 else { throw EnclaveStartupError("cannot move \(temporary) to \(path)") }
     }
 }

@@ -12,20 +12,24 @@ public struct SealingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { reason }
 }
 
-/// Sealed persistence of the identity keys (CONFIDENTIAL.md section 9), the simulation of
+/// Sealed persistence of the identity keys and the consortium secrets held (CONFIDENTIAL.md
+/// section 9), the simulation of
 /// SGX sealing: AES-256-GCM under `HKDF-SHA256(platform key, salt = mrEnclave,
 /// "cloister-seal-v1")`, so only the same binary on the same platform can unseal.
 ///
 /// Blob: `"CLOISTER-SEALED1" ‖ nonce (12, random) ‖ ciphertext ‖ tag`, with the chain id,
 /// genesis hash and authority as associated data (keys sealed for one chain or authority
-/// are not reused for another). The plaintext, `rlp([1, signingKey, encryptionKey])`, is
-/// wiped after use. There is no monotonic counter: a host can hand back an older blob.
+/// are not reused for another). The plaintext, `rlp([2, signingKey, encryptionKey, [[g,
+/// CMS_g]…]])` (version 1 has no secrets), is wiped after use. There is no monotonic counter:
+/// a host can hand back an older blob; section 7's checks keep that from bringing revoked
+/// facts back.
 public enum KeySealing {
     static let magic = Array("CLOISTER-SEALED1".utf8)
 
-    /// The sealed blob of `keys` for `configuration`.
-    public static func seal(_ keys: IdentityKeys, for configuration: EnclaveConfiguration) throws(SealingError) -> [UInt8] {
-        var clear = plaintext(of: keys)
+    /// The sealed blob of `keys` and `secrets` for `configuration`.
+    public static func seal(_ keys: IdentityKeys, secrets: [ConsortiumSecret] = [],
+                            for configuration: EnclaveConfiguration) throws(SealingError) -> [UInt8] {
+        var clear = plaintext(of: keys, secrets: secrets)
         defer { SecureMemory.zero(&clear) }
         do {
             let box = try AES.GCM.seal(clear, using: sealingKey(configuration), nonce: AES.GCM.Nonce(),
@@ -34,25 +38,32 @@ public enum KeySealing {
         } catch { throw SealingError("sealing failed: \(error)") }
     }
 
-    /// `rlp([1, signingKey, encryptionKey])`, written into one buffer of its final size (no
-    /// reallocation leaves a copy behind); every temporary copy of a key is wiped.
-    static func plaintext(of keys: IdentityKeys) -> [UInt8] {
+    /// `rlp([2, signingKey, encryptionKey, [[g, CMS_g]…]])`, written into one buffer reserved
+    /// at its final size (no reallocation leaves a copy behind); every temporary copy of a
+    /// key is wiped.
+    static func plaintext(of keys: IdentityKeys, secrets: [ConsortiumSecret]) -> [UInt8] {
         var signing = keys.signing.rawRepresentation
-        var encryption = keys.encryption.rawRepresentation
-        defer {
-            SecureMemory.zero(&signing)
-            encryption.withUnsafeMutableBytes { SecureMemory.zero($0) }
+        var encryption = Array(keys.encryption.rawRepresentation)
+        defer { SecureMemory.zero(&signing); SecureMemory.zero(&encryption) }
+        var e = RLPEncoder(capacity: 128 + 48 * secrets.count)
+        e.appendList { e in
+            e.append(UInt64(2))
+            e.appendBytes(signing)
+            e.appendBytes(encryption)
+            e.appendList { e in
+                for secret in secrets {
+                    e.appendList { e in
+                        e.append(UInt64(secret.generation))
+                        secret.withBytes { raw in e.appendBytes(Array(raw)) }
+                    }
+                }
+            }
         }
-        // 0xf8 0x43 (list of 67 bytes) ‖ 0x01 ‖ 0xa0 ‖ 32 bytes ‖ 0xa0 ‖ 32 bytes.
-        var out = [UInt8](repeating: 0, count: 69)
-        out[0] = 0xf8; out[1] = 0x43; out[2] = 0x01; out[3] = 0xa0; out[36] = 0xa0
-        for i in 0..<32 { out[4 + i] = signing[i] }
-        encryption.withUnsafeBytes { raw in for i in 0..<min(32, raw.count) { out[37 + i] = raw[i] } }
-        return out
+        return e.bytes
     }
 
-    /// The keys in `blob`; refused when another binary, platform, chain or authority sealed it.
-    public static func unseal(_ blob: [UInt8], for configuration: EnclaveConfiguration) throws(SealingError) -> IdentityKeys {
+    /// The keys and secrets in `blob`; refused when another binary, platform, chain or authority sealed it.
+    public static func unseal(_ blob: [UInt8], for configuration: EnclaveConfiguration) throws(SealingError) -> (keys: IdentityKeys, secrets: [ConsortiumSecret]) {
         guard blob.count >= magic.count + 12 + 16, Array(blob[0..<magic.count]) == magic else {
             throw SealingError("not a Cloister sealed-state file")
         }
@@ -73,13 +84,27 @@ public enum KeySealing {
             var outer = RLPReader(plaintext)
             var r = try outer.readList()
             try outer.finish()
-            guard try r.readUInt64() == 1 else { throw SealingError("sealed state of an unknown version") }
+            let version = try r.readUInt64()
+            guard version == 1 || version == 2 else { throw SealingError("sealed state of an unknown version") }
             var signing = Array(try r.readBytes())
             var encryption = Array(try r.readBytes())
             defer { SecureMemory.zero(&signing); SecureMemory.zero(&encryption) }
+            var secrets: [ConsortiumSecret] = []
+            if version == 2 {
+                var list = try r.readList()
+                while !list.isAtEnd {
+                    var pair = try list.readList()
+                    guard let g = UInt32(exactly: try pair.readUInt64()) else { throw SealingError("a sealed generation out of range") }
+                    var bytes = Array(try pair.readBytes())
+                    defer { SecureMemory.zero(&bytes) }
+                    try pair.finish()
+                    secrets.append(try ConsortiumSecret(bytes: bytes, generation: g))
+                }
+            }
             try r.finish()
-            return IdentityKeys(signing: try Secp256k1.PrivateKey(rawRepresentation: signing),
-                                encryption: try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: encryption))
+            let keys = IdentityKeys(signing: try Secp256k1.PrivateKey(rawRepresentation: signing),
+                                    encryption: try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: encryption))
+            return (keys, secrets)
         } catch let error as SealingError {
             throw error
         } catch {

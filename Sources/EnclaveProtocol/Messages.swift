@@ -1,5 +1,5 @@
 public import Primitives
-import ChainTypes
+public import ChainTypes
 
 /// Messages the **host sends to the enclave** (direction: host → enclave). Types 0x01–0x7f.
 public enum HostRequest: Sendable, Equatable {
@@ -12,12 +12,30 @@ public enum HostRequest: Sendable, Equatable {
     /// enclave holding the attested key is the one answering. The enclave builds the digest
     /// itself, so no host request can make it sign a protocol statement.
     case signChallenge(challenge: Hash32)
+    /// Headers extending (or, after a reorg, replacing the tip of) the enclave's verified
+    /// chain, oldest first; the enclave checks each link and Clique seal itself.
+    case linkHeaders([Header])
+    /// Make generation `generation`'s secret and its `0x43` payload, from registry facts
+    /// proven at a buried block (CONFIDENTIAL.md section 7).
+    case generateKey(generation: UInt32, facts: RegistryProof)
+    /// Wrap generation `generation` to enclave `target` as a `0x42` payload.
+    case grantKey(target: Hash32, generation: UInt32, facts: RegistryProof)
+    /// Install the secret a `0x42` or `0x43` payload (``SystemPayload/encoded``) carries
+    /// for this enclave, once the facts prove it on chain.
+    case installKey(payload: [UInt8], facts: RegistryProof)
+    /// The transaction key statement of section 5.1 for `epoch` under a held `generation`.
+    case txKey(epoch: UInt64, generation: UInt32)
 
     public var type: UInt8 {
         switch self {
         case .hello: 0x01
         case .getEvidence: 0x02
         case .signChallenge: 0x03
+        case .linkHeaders: 0x04
+        case .generateKey: 0x05
+        case .grantKey: 0x06
+        case .installKey: 0x07
+        case .txKey: 0x08
         }
     }
 
@@ -29,6 +47,11 @@ public enum HostRequest: Sendable, Equatable {
             case .hello(let version, let nonce): e.append(UInt64(version)); e.append(nonce)
             case .getEvidence(let freshness): e.appendBytes(freshness.bytes)
             case .signChallenge(let challenge): e.appendBytes(challenge.bytes)
+            case .linkHeaders(let headers): e.appendList { e in for h in headers { h.encode(to: &e) } }
+            case .generateKey(let g, let facts): e.append(UInt64(g)); facts.write(to: &e)
+            case .grantKey(let target, let g, let facts): e.appendBytes(target.bytes); e.append(UInt64(g)); facts.write(to: &e)
+            case .installKey(let payload, let facts): e.appendBytes(payload); facts.write(to: &e)
+            case .txKey(let epoch, let g): e.append(epoch); e.append(UInt64(g))
             }
         }
         return e.bytes
@@ -45,9 +68,34 @@ public enum HostRequest: Sendable, Equatable {
                 return .hello(protocolVersion: v32, nonce: nonce)
             case 0x02: return .getEvidence(freshness: try r.readFixed(Hash32.self))
             case 0x03: return .signChallenge(challenge: try r.readFixed(Hash32.self))
+            case 0x04:
+                var list = try r.readList()
+                var headers: [Header] = []
+                while !list.isAtEnd { headers.append(try Header(rlp: Array(try list.readEncodedItem()))) }
+                return .linkHeaders(headers)
+            case 0x05:
+                let g = try Self.generation(try r.readUInt64(), type: type)
+                return .generateKey(generation: g, facts: try RegistryProof.read(from: &r))
+            case 0x06:
+                let target = try r.readFixed(Hash32.self)
+                let g = try Self.generation(try r.readUInt64(), type: type)
+                return .grantKey(target: target, generation: g, facts: try RegistryProof.read(from: &r))
+            case 0x07:
+                let payload = Array(try r.readBytes())
+                return .installKey(payload: payload, facts: try RegistryProof.read(from: &r))
+            case 0x08:
+                let epoch = try r.readUInt64()
+                return .txKey(epoch: epoch, generation: try Self.generation(try r.readUInt64(), type: type))
             default: throw FrameError.unknownType(type)
             }
         }
+    }
+}
+
+extension HostRequest {
+    static func generation(_ value: UInt64, type: UInt8) throws(FrameError) -> UInt32 {
+        guard let g = UInt32(exactly: value) else { throw FrameError.malformedPayload(type: type, reason: "generation does not fit 32 bits") }
+        return g
     }
 }
 
@@ -106,6 +154,14 @@ public struct EnclaveStatus: Sendable, Equatable {
     }
 }
 
+/// The enclave's verified chain: its tip, and the consortium generations it holds.
+public struct EnclaveChainStatus: Sendable, Equatable {
+    public var number: UInt64
+    public var hash: Hash32
+    public var generations: [UInt32]
+    public init(number: UInt64, hash: Hash32, generations: [UInt32]) { self.number = number; self.hash = hash; self.generations = generations }
+}
+
 /// Error codes of an ``EnclaveReply/error(code:message:)``.
 public enum EnclaveErrorCode: UInt8, Sendable, Equatable {
     case badFrame = 1
@@ -113,6 +169,9 @@ public enum EnclaveErrorCode: UInt8, Sendable, Equatable {
     case unsupportedVersion = 3
     case malformedPayload = 4
     case internalFailure = 5
+    /// The request was well formed but the enclave refuses it (a fact it cannot check, a
+    /// chain link that does not verify, a secret it does not hold).
+    case refused = 6
 }
 
 /// Messages the **enclave sends to the host** (direction: enclave → host). Types 0x80–0xff.
@@ -122,6 +181,14 @@ public enum EnclaveReply: Sendable, Equatable {
     case evidence(EnclaveEvidence)
     /// 65 bytes `r ‖ s ‖ v`, low s.
     case challengeSignature([UInt8])
+    /// The enclave's verified chain after ``HostRequest/linkHeaders(_:)``, and the generations it holds.
+    case linked(EnclaveChainStatus)
+    /// A system transaction payload the enclave built (``SystemPayload/encoded``), for the host to sign and send.
+    case systemPayload([UInt8])
+    /// The generation the enclave installed.
+    case installed(generation: UInt32)
+    /// Section 5.1's statement: the epoch key's X25519 public key and the enclave's signature.
+    case txKeyStatement(publicKey: [UInt8], signature: [UInt8])
     /// The request was refused; after a frame error the enclave closes the connection.
     case error(code: EnclaveErrorCode, message: String)
 
@@ -130,6 +197,10 @@ public enum EnclaveReply: Sendable, Equatable {
         case .hello: 0x81
         case .evidence: 0x82
         case .challengeSignature: 0x83
+        case .linked: 0x84
+        case .systemPayload: 0x85
+        case .installed: 0x86
+        case .txKeyStatement: 0x87
         case .error: 0xff
         }
     }
@@ -145,6 +216,12 @@ public enum EnclaveReply: Sendable, Equatable {
             case .evidence(let v):
                 e.appendBytes(v.quote); e.appendBytes(v.signingKey); e.appendBytes(v.encryptionKey); e.appendBytes(v.mrEnclave.bytes)
             case .challengeSignature(let sig): e.appendBytes(sig)
+            case .linked(let s):
+                e.append(s.number); e.appendBytes(s.hash.bytes)
+                e.appendList { e in for g in s.generations { e.append(UInt64(g)) } }
+            case .systemPayload(let payload): e.appendBytes(payload)
+            case .installed(let g): e.append(UInt64(g))
+            case .txKeyStatement(let key, let sig): e.appendBytes(key); e.appendBytes(sig)
             case .error(let code, let message): e.append(UInt64(code.rawValue)); e.appendBytes(Array(message.utf8))
             }
         }
@@ -184,6 +261,22 @@ public enum EnclaveReply: Sendable, Equatable {
                 let sig = Array(try r.readBytes())
                 guard sig.count == 65 else { throw FrameError.malformedPayload(type: type, reason: "signature of \(sig.count) bytes, expected 65") }
                 return .challengeSignature(sig)
+            case 0x84:
+                let number = try r.readUInt64()
+                let hash = try r.readFixed(Hash32.self)
+                var list = try r.readList()
+                var generations: [UInt32] = []
+                while !list.isAtEnd { generations.append(try HostRequest.generation(try list.readUInt64(), type: type)) }
+                return .linked(EnclaveChainStatus(number: number, hash: hash, generations: generations))
+            case 0x85: return .systemPayload(Array(try r.readBytes()))
+            case 0x86: return .installed(generation: try HostRequest.generation(try r.readUInt64(), type: type))
+            case 0x87:
+                let key = Array(try r.readBytes())
+                let sig = Array(try r.readBytes())
+                guard key.count == 32, sig.count == 65 else {
+                    throw FrameError.malformedPayload(type: type, reason: "a statement is a 32-byte key and a 65-byte signature")
+                }
+                return .txKeyStatement(publicKey: key, signature: sig)
             case 0xff:
                 let raw = try r.readUInt64()
                 guard raw <= 255, let code = EnclaveErrorCode(rawValue: UInt8(raw)) else {

@@ -6,7 +6,7 @@ import State
 import Storage
 import Chain
 import Attestation
-import Confidential
+import ConfidentialState
 import TestSupport
 
 /// System transactions (CONFIDENTIAL.md section 7) inside blocks: through the pool and the

@@ -2,7 +2,7 @@ import Testing
 import Primitives
 import ChainTypes
 import Attestation
-import Confidential
+import ConfidentialState
 import TestSupport
 
 /// Policy votes (section 7): Clique-style tallies over the policy in force.

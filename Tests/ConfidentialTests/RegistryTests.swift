@@ -1,6 +1,6 @@
 import Testing
 import Primitives
-import Confidential
+import ConfidentialState
 import ChainTypes
 import Attestation
 import TestSupport

@@ -3,7 +3,7 @@ import Foundation
 import Primitives
 import ChainTypes
 import Attestation
-import Confidential
+import ConfidentialState
 import TestSupport
 
 /// Section 7's rules and effects over the registry: joins (passing and failing), bootstrap,

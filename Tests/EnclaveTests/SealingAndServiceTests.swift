@@ -4,7 +4,7 @@ import Crypto
 import Primitives
 import Attestation
 import EnclaveProtocol
-import Enclave
+@testable import Enclave
 
 /// The enclave side in process: sealing, and the service's replies.
 @Suite struct SealingAndServiceTests {
@@ -16,7 +16,8 @@ import Enclave
         let keys = IdentityKeys()
         let blob = try KeySealing.seal(keys, for: f.configuration(mrEnclave: Self.mr))
         let back = try KeySealing.unseal(blob, for: f.configuration(mrEnclave: Self.mr))
-        #expect(back.signingKey == keys.signingKey && back.encryptionKey == keys.encryptionKey)
+        #expect(back.keys.signingKey == keys.signingKey && back.keys.encryptionKey == keys.encryptionKey)
+        #expect(back.secrets.isEmpty)
         // Random nonce: sealing twice never gives the same bytes.
         #expect(try KeySealing.seal(keys, for: f.configuration(mrEnclave: Self.mr)) != blob)
     }
@@ -34,6 +35,22 @@ import Enclave
         #expect(throws: SealingError.self) { try KeySealing.unseal(Array(blob.prefix(20)), for: f.configuration(mrEnclave: Self.mr)) }
     }
 
+    @Test func heldSecretsAreSealedWithTheKeys() throws {
+        let f = try EnclaveFixture(measurements: [Self.mr])
+        defer { f.remove() }
+        let keys = IdentityKeys()
+        let secrets = [ConsortiumSecret(generation: 1), ConsortiumSecret(generation: 2)]
+        let blob = try KeySealing.seal(keys, secrets: secrets, for: f.configuration(mrEnclave: Self.mr))
+        let back = try KeySealing.unseal(blob, for: f.configuration(mrEnclave: Self.mr))
+        #expect(back.secrets.map(\.generation) == [1, 2])
+        #expect(back.secrets.map(\.keyCheck) == secrets.map(\.keyCheck))
+        // The secret bytes are nowhere in the sealed blob.
+        for secret in secrets {
+            let bytes = secret.withBytes { Array($0) }
+            #expect(!blob.indices.dropLast(31).contains { Array(blob[$0..<($0 + 32)]) == bytes })
+        }
+    }
+
     @Test func secretsDoNotPrint() {
         let keys = IdentityKeys()
         #expect(!"\(keys)".contains(Hex.encode(keys.signingKey, prefix: false)))
@@ -43,7 +60,7 @@ import Enclave
     @Test func evidenceFromTheServicePassesTheVerifierAndTheChallengeRecoversTheKey() throws {
         let f = try EnclaveFixture(measurements: [Self.mr])
         defer { f.remove() }
-        let service = EnclaveService(configuration: f.configuration(mrEnclave: Self.mr), keys: IdentityKeys())
+        let service = try EnclaveService(configuration: f.configuration(mrEnclave: Self.mr), keys: IdentityKeys())
         let recent = Keccak256.hash([7])
         guard case .evidence(let evidence) = service.handle(.getEvidence(freshness: recent)) else { Issue.record("no evidence"); return }
         let verified = try QuoteVerifier.verify(

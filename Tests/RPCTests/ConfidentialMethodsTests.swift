@@ -3,7 +3,7 @@ import Foundation
 import Primitives
 import ChainTypes
 import RPC
-import Confidential
+import ConfidentialState
 import Attestation
 import TestSupport
 

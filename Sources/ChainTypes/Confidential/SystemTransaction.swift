@@ -160,6 +160,80 @@ public enum SystemPayload: Sendable, Hashable {
         case .vote: .policyVote
         }
     }
+
+    /// `type ‖ rlp([…payload])`: the payload alone, as an enclave hands one to its host
+    /// (which adds the chain id and nonce and signs).
+    public var encoded: [UInt8] {
+        var e = RLPEncoder(capacity: 256)
+        e.appendEncoded([type.rawValue])
+        e.appendList { e in writeFields(to: &e) }
+        return e.bytes
+    }
+
+    /// Decodes ``encoded`` strictly (the same field rules as a whole system transaction).
+    public init(encoded bytes: [UInt8]) throws(SystemTransactionError) {
+        guard let typeByte = bytes.first else { throw .rlp(.unexpectedEnd(offset: 0)) }
+        guard let type = SystemTransactionType(rawValue: typeByte) else { throw .unknownType(typeByte) }
+        var outer = RLPReader(Array(bytes.dropFirst()))
+        let list: RLPReader
+        do {
+            list = try outer.readList()
+            try outer.finish()
+        } catch { throw .rlp(error) }
+        var fields = SystemFieldReader(reader: list, expected: SignedSystemTransaction.fieldCount(type) - 5)
+        self = try Self.read(type, from: &fields)
+        try fields.finish()
+    }
+
+    func writeFields(to e: inout RLPEncoder) {
+        switch self {
+        case .join(let j):
+            e.appendBytes(j.quote); e.appendBytes(j.signingKey); e.appendBytes(j.encryptionKey)
+        case .grant(let g):
+            e.appendBytes(g.targetEnclaveID.bytes); e.append(UInt64(g.generation)); e.appendBytes(g.wrapped)
+            e.appendBytes(g.keyCheck); e.appendBytes(g.grantorEnclaveID.bytes); e.appendBytes(g.grantorSignature)
+        case .generation(let g):
+            e.append(UInt64(g.generation)); e.appendBytes(g.keyCheck); e.appendBytes(g.chainedPrevious)
+            e.appendList { e in for w in g.wraps { e.appendList { e in e.appendBytes(w.enclaveID.bytes); e.appendBytes(w.wrapped) } } }
+            e.appendBytes(g.enclaveID.bytes); e.appendBytes(g.enclaveSignature)
+        case .vote(let v):
+            e.append(UInt64(v.kind.rawValue)); e.appendBytes(v.value); e.append(UInt64(v.add ? 1 : 0))
+        }
+    }
+
+    /// Reads the payload fields of `type`.
+    static func read(_ type: SystemTransactionType, from fields: inout SystemFieldReader) throws(SystemTransactionError) -> SystemPayload {
+        switch type {
+        case .enclaveJoin:
+            return .join(EnclaveJoin(quote: try fields.bytes("quote"), signingKey: try fields.bytes("signingKey", length: 33),
+                                     encryptionKey: try fields.bytes("encryptionKey", length: 32)))
+        case .keyGrant:
+            return .grant(KeyGrant(targetEnclaveID: try fields.hash("targetEnclaveId"), generation: try fields.uint32("generation"),
+                                   wrapped: try fields.bytes("wrapped", length: 80), keyCheck: try fields.bytes("keyCheck", length: 32),
+                                   grantorEnclaveID: try fields.hash("grantorEnclaveId"),
+                                   grantorSignature: try fields.bytes("grantorSignature", length: 65)))
+        case .keyGeneration:
+            let generation = try fields.uint32("generation")
+            let keyCheck = try fields.bytes("keyCheck", length: 32)
+            let chained = try fields.bytes("chainedPrevious")
+            guard chained.count == (generation == 1 ? 0 : 48) else {
+                throw .invalidField("chainedPrevious", "\(chained.count) bytes; empty for generation 1, 48 after")
+            }
+            let wraps = try fields.wraps()
+            return .generation(KeyGeneration(generation: generation, keyCheck: keyCheck, chainedPrevious: chained, wraps: wraps,
+                                             enclaveID: try fields.hash("enclaveId"),
+                                             enclaveSignature: try fields.bytes("enclaveSignature", length: 65)))
+        case .policyVote:
+            let rawKind = try fields.uint64("kind")
+            guard rawKind <= 255, let kind = PolicyVoteKind(rawValue: UInt8(rawKind)) else { throw .invalidField("kind", "unknown kind \(rawKind)") }
+            let value = try fields.bytes("value")
+            let add = try fields.uint64("add")
+            guard add <= 1 else { throw .invalidField("add", "0 or 1, got \(add)") }
+            let vote = PolicyVote(kind: kind, value: value, add: add == 1)
+            try vote.validateShape()
+            return .vote(vote)
+        }
+    }
 }
 
 /// Why bytes are not a system transaction.
@@ -209,19 +283,7 @@ public struct SystemTransaction: Sendable, Hashable {
     func writeFields(to e: inout RLPEncoder) {
         e.append(chainID)
         e.append(nonce)
-        switch payload {
-        case .join(let j):
-            e.appendBytes(j.quote); e.appendBytes(j.signingKey); e.appendBytes(j.encryptionKey)
-        case .grant(let g):
-            e.appendBytes(g.targetEnclaveID.bytes); e.append(UInt64(g.generation)); e.appendBytes(g.wrapped)
-            e.appendBytes(g.keyCheck); e.appendBytes(g.grantorEnclaveID.bytes); e.appendBytes(g.grantorSignature)
-        case .generation(let g):
-            e.append(UInt64(g.generation)); e.appendBytes(g.keyCheck); e.appendBytes(g.chainedPrevious)
-            e.appendList { e in for w in g.wraps { e.appendList { e in e.appendBytes(w.enclaveID.bytes); e.appendBytes(w.wrapped) } } }
-            e.appendBytes(g.enclaveID.bytes); e.appendBytes(g.enclaveSignature)
-        case .vote(let v):
-            e.append(UInt64(v.kind.rawValue)); e.appendBytes(v.value); e.append(UInt64(v.add ? 1 : 0))
-        }
+        payload.writeFields(to: &e)
     }
 
     /// Writes `type ‖ rlp([chainId, nonce, …payload, yParity, r, s])`.
@@ -286,37 +348,7 @@ public struct SignedSystemTransaction: Sendable, Hashable {
         var fields = SystemFieldReader(reader: r, expected: Self.fieldCount(type))
         let chainID = try fields.uint64("chainId")
         let nonce = try fields.uint64("nonce")
-        let payload: SystemPayload
-        switch type {
-        case .enclaveJoin:
-            payload = .join(EnclaveJoin(quote: try fields.bytes("quote"), signingKey: try fields.bytes("signingKey", length: 33),
-                                        encryptionKey: try fields.bytes("encryptionKey", length: 32)))
-        case .keyGrant:
-            payload = .grant(KeyGrant(targetEnclaveID: try fields.hash("targetEnclaveId"), generation: try fields.uint32("generation"),
-                                      wrapped: try fields.bytes("wrapped", length: 80), keyCheck: try fields.bytes("keyCheck", length: 32),
-                                      grantorEnclaveID: try fields.hash("grantorEnclaveId"),
-                                      grantorSignature: try fields.bytes("grantorSignature", length: 65)))
-        case .keyGeneration:
-            let generation = try fields.uint32("generation")
-            let keyCheck = try fields.bytes("keyCheck", length: 32)
-            let chained = try fields.bytes("chainedPrevious")
-            guard chained.count == (generation == 1 ? 0 : 48) else {
-                throw .invalidField("chainedPrevious", "\(chained.count) bytes; empty for generation 1, 48 after")
-            }
-            let wraps = try fields.wraps()
-            payload = .generation(KeyGeneration(generation: generation, keyCheck: keyCheck, chainedPrevious: chained, wraps: wraps,
-                                                enclaveID: try fields.hash("enclaveId"),
-                                                enclaveSignature: try fields.bytes("enclaveSignature", length: 65)))
-        case .policyVote:
-            let rawKind = try fields.uint64("kind")
-            guard rawKind <= 255, let kind = PolicyVoteKind(rawValue: UInt8(rawKind)) else { throw .invalidField("kind", "unknown kind \(rawKind)") }
-            let value = try fields.bytes("value")
-            let add = try fields.uint64("add")
-            guard add <= 1 else { throw .invalidField("add", "0 or 1, got \(add)") }
-            let vote = PolicyVote(kind: kind, value: value, add: add == 1)
-            try vote.validateShape()
-            payload = .vote(vote)
-        }
+        let payload = try SystemPayload.read(type, from: &fields)
         let yParity = try fields.uint64("yParity")
         let rValue = try fields.uint256("r")
         let sValue = try fields.uint256("s")

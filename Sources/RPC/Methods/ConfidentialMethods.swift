@@ -3,7 +3,7 @@ public import ChainTypes
 import Chain
 import State
 import Attestation
-import Confidential
+import ConfidentialState
 
 /// The parts of the `conf_` namespace that need the node, not just public state: its
 /// authority key (policy votes) and its enclave (transaction keys). Unset hooks leave their

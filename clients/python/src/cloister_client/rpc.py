@@ -1,0 +1,94 @@
+"""JSON-RPC access and strict parsing of node replies.
+
+The client talks to a node only through ``w3.provider.make_request(method, params)``:
+raw JSON-RPC, no middleware that could reshape a reply. Every value of a reply is parsed
+strictly (``0x`` quantities without leading zeros, ``0x`` data of the expected length,
+JSON booleans); anything else refuses the key with :class:`TxKeyRefused` ``code="reply"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from web3.types import RPCEndpoint
+
+from .encoding import hex_bytes
+from .errors import TxKeyRefused
+
+__all__ = ["HasProvider", "JsonRpcProvider", "call", "data", "field", "flag", "obj", "quantity"]
+
+
+class JsonRpcProvider(Protocol):
+    """What the client needs of a provider: web3's ``BaseProvider.make_request``."""
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> Any: ...
+
+
+class HasProvider(Protocol):
+    """A ``web3.Web3`` (or anything with a ``provider`` that makes JSON-RPC requests)."""
+
+    @property
+    def provider(self) -> JsonRpcProvider: ...
+
+
+def call(w3: HasProvider, method: str, params: list[Any]) -> Any:
+    """The ``result`` of one JSON-RPC request; TxKeyRefused ``code="rpc"`` when the node
+    answers with an error or without a result."""
+    response = w3.provider.make_request(RPCEndpoint(method), params)
+    if not isinstance(response, Mapping):
+        raise TxKeyRefused(f"{method}: the node's reply is not a JSON-RPC response object", code="rpc")
+    if response.get("error") is not None:
+        raise TxKeyRefused(f"{method}: the node answered with an error: {response['error']}", code="rpc")
+    if "result" not in response:
+        raise TxKeyRefused(f"{method}: the node's reply has no result", code="rpc")
+    return response["result"]
+
+
+def _bad(what: str, reason: str) -> TxKeyRefused:
+    return TxKeyRefused(f"{what}: {reason}", code="reply")
+
+
+_QUANTITY = re.compile(r"0x(0|[1-9a-fA-F][0-9a-fA-F]*)")
+
+
+def obj(value: Any, what: str) -> Mapping[str, Any]:
+    """``value`` as a JSON object."""
+    if not isinstance(value, Mapping):
+        raise _bad(what, "not a JSON object")
+    return value
+
+
+def field(o: Mapping[str, Any], key: str, what: str) -> Any:
+    """``o[key]``; refused when absent."""
+    if key not in o:
+        raise _bad(f"{what}.{key}", "missing")
+    return o[key]
+
+
+def quantity(value: Any, what: str, *, bits: int = 64) -> int:
+    """A JSON-RPC QUANTITY (``0x`` and hex digits without leading zeros) of at most
+    ``bits`` bits."""
+    if not isinstance(value, str) or _QUANTITY.fullmatch(value) is None:
+        raise _bad(what, f"not a 0x-hex quantity: {value!r}")
+    n = int(value[2:], 16)
+    if n >= 1 << bits:
+        raise _bad(what, f"{n} does not fit {bits} bits")
+    return n
+
+
+def data(value: Any, what: str, *, length: int | None = None) -> bytes:
+    """JSON-RPC DATA (``0x`` and an even number of hex digits), of ``length`` bytes
+    when given."""
+    try:
+        return hex_bytes(value, length=length, what=what)
+    except ValueError as e:
+        raise _bad(what, str(e).removeprefix(f"{what}: ")) from None
+
+
+def flag(value: Any, what: str) -> bool:
+    """A JSON boolean."""
+    if not isinstance(value, bool):
+        raise _bad(what, "not true or false")
+    return value
