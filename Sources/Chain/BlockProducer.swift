@@ -9,7 +9,8 @@ import Synchronization
 /// Guarantees, per EIP-225 and go-ethereum: a block is sealed on the current head at
 /// `parent.time + period` when in turn; out of turn only after a random extra delay of up
 /// to (N/2+1) × 500 ms; never while the signer is among the recent signers or not
-/// authorized; with `period` 0 only when transactions are pending (no empty blocks).
+/// authorized; with `period` 0 only when transactions are pending (no empty blocks) or
+/// when ``requestBlocks(_:)`` asked for some.
 /// If the head moves while waiting, the loop starts over on the new head. Stops when
 /// the task running ``run()`` is cancelled.
 public final class BlockProducer: Sendable {
@@ -20,6 +21,8 @@ public final class BlockProducer: Sendable {
     private let wakeups: Mutex<AsyncStream<Void>?>
     private let sealed: @Sendable (Block) -> Void
     private let failed: @Sendable (BlockImportError) -> Void
+    /// Blocks to seal with `period` 0 even when nothing is pending.
+    private let requested = Mutex(0)
 
     /// - Parameters:
     ///   - onSealed: called with each block this producer sealed and committed.
@@ -39,6 +42,15 @@ public final class BlockProducer: Sendable {
         builder.chain.onHeadChange { _ in continuation.yield() }
     }
 
+    /// With `period` 0, seals `count` blocks even if the pool is empty (a dev chain's
+    /// confidential agent needs later blocks to bury the registry facts its enclave acts on).
+    /// No effect with a period, where blocks come anyway.
+    public func requestBlocks(_ count: Int) {
+        guard period == 0, count > 0 else { return }
+        requested.withLock { $0 = max($0, count) }
+        wake.yield()
+    }
+
     /// Runs the loop until cancelled.
     public func run() async {
         guard let stream = wakeups.withLock({ s -> AsyncStream<Void>? in let taken = s; s = nil; return taken }) else { return }
@@ -46,7 +58,7 @@ public final class BlockProducer: Sendable {
         let chain = builder.chain
         while !Task.isCancelled {
             let parent = chain.head
-            if period == 0 && builder.pool.status.pending == 0 {
+            if period == 0 && builder.pool.status.pending == 0 && requested.withLock({ $0 }) == 0 {
                 await waitForEvent(&events, orMilliseconds: 1_000)
                 continue
             }
@@ -76,6 +88,7 @@ public final class BlockProducer: Sendable {
             guard chain.head.hash == parent.hash else { continue }
             do {
                 let (block, _) = try builder.build(header)
+                requested.withLock { $0 = max($0 - 1, 0) }
                 sealed(block)
             } catch {
                 if case .staleParent = error { continue }

@@ -63,6 +63,8 @@ public final class ChainNode: Sendable {
     public let network: P2PNetwork?
     /// The node's enclave, when configured.
     let enclave: EnclaveAttachment?
+    /// What the node does for its enclave (joins, key flows), when it has one.
+    let agent: ConfidentialAgent?
 
     public init(_ configuration: NodeConfiguration, logger: Logger) throws(NodeError) {
         self.configuration = configuration
@@ -130,6 +132,21 @@ public final class ChainNode: Sendable {
             status.peerCount = { network.peerCount }
             status.admin = NetworkSetup.hooks(network, advertisedHost: configuration.advertisedHost)
         }
+        if let key = configuration.sealingKey, let policy = chain.config.confidential {
+            let chain = self.chain, pool = self.pool
+            var hooks = ConfidentialHooks(proposePolicy: { vote in try PolicyProposal.submit(vote, chain: chain, pool: pool, key: key) })
+            if let enclave {
+                let agent = ConfidentialAgent(chain: chain, pool: pool, clique: clique, key: key, enclave: enclave, policy: policy,
+                                              logger: logger)
+                hooks.txKey = { header in try agent.txKey(at: header) }
+                self.agent = agent
+            } else {
+                self.agent = nil
+            }
+            status.confidential = hooks
+        } else {
+            agent = nil
+        }
         if let key = configuration.sealingKey {
             let chain = self.chain, clique = self.clique, address = key.address
             status.sealing = {
@@ -179,6 +196,7 @@ public final class ChainNode: Sendable {
                 logger.error("Sealing failed", metadata: ["error": "\(error)"])
             })
             services.append(ProducerService(producer: producer))
+            agent?.requestBlocks.withLock { $0 = { count in producer.requestBlocks(count) } }
             logger.info("Sealing as authority", metadata: ["address": "\(key.address)",
                                                            "period": "\(chain.config.clique?.period ?? 0)"])
         }
@@ -189,6 +207,7 @@ public final class ChainNode: Sendable {
             "ws-api": "\(rpc.webSocketNamespaces.sorted().map(\.rawValue).joined(separator: ","))",
             "vhosts": "\(rpc.access.virtualHosts.joined(separator: ","))",
         ])
+        agent?.start()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -66,8 +66,11 @@ final class EnclaveAttachment: Sendable {
             // Unix socket paths are short (108 bytes): a per-process path under /tmp.
             socketPath = "/tmp/cloister-enclave-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
             do {
+                // Its keys and held secrets persist sealed beside the chain (only this binary on
+                // this platform opens them), so a restart needs no new join or grant.
                 process = try EnclaveProcess(binary: binary ?? EnclaveProcess.defaultBinary, socketPath: socketPath,
-                                             platformFile: platformFile, genesisFile: genesisFile, authority: authority, debug: settings.debug)
+                                             platformFile: platformFile, genesisFile: genesisFile, authority: authority,
+                                             sealedPath: (dir as NSString).appendingPathComponent("enclave.sealed"), debug: settings.debug)
             } catch { throw NodeError("enclave: \(error)") }
         }
         let client: EnclaveClient

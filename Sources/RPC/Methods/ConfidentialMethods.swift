@@ -12,8 +12,35 @@ public struct ConfidentialHooks: Sendable {
     /// `conf_proposePolicy`: signs a `0x44` vote with this authority's account key, adds it to
     /// the pool and returns its hash; throws a message to show the caller.
     public var proposePolicy: (@Sendable (PolicyVote) throws -> Hash32)?
+    /// `conf_getTxKey`: this node's enclave's statement for the block after `header`; throws a
+    /// message (no key held yet, enclave unreachable).
+    public var txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)?
 
-    public init(proposePolicy: (@Sendable (PolicyVote) throws -> Hash32)? = nil) { self.proposePolicy = proposePolicy }
+    public init(proposePolicy: (@Sendable (PolicyVote) throws -> Hash32)? = nil,
+                txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)? = nil) {
+        self.proposePolicy = proposePolicy; self.txKey = txKey
+    }
+}
+
+/// Section 5.1's transaction-key statement, as `conf_getTxKey` returns it.
+public struct TxKeyStatement: Sendable, Equatable {
+    public var chainID: UInt64
+    public var epoch: UInt64
+    public var generation: UInt32
+    public var suite: UInt8
+    /// X25519 (32 bytes).
+    public var publicKey: [UInt8]
+    public var enclaveID: Hash32
+    /// 65 bytes `r ‖ s ‖ v` by the enclave's signing key.
+    public var signature: [UInt8]
+    public var fromBlock: UInt64
+    public var toBlock: UInt64
+
+    public init(chainID: UInt64, epoch: UInt64, generation: UInt32, suite: UInt8, publicKey: [UInt8], enclaveID: Hash32,
+                signature: [UInt8], fromBlock: UInt64, toBlock: UInt64) {
+        self.chainID = chainID; self.epoch = epoch; self.generation = generation; self.suite = suite; self.publicKey = publicKey
+        self.enclaveID = enclaveID; self.signature = signature; self.fromBlock = fromBlock; self.toBlock = toBlock
+    }
 }
 
 extension RPCBackend {
@@ -61,6 +88,26 @@ extension RPCBackend {
             let check = AttestationCheck(rawValue: failure.check)
             return .object([("check", .string(check?.name ?? "check \(failure.check)")), ("checkNumber", .int(failure.check)),
                             ("reason", .string(failure.reason)), simulated])
+        }
+        if let txKey = status.confidential.txKey {
+            m["conf_getTxKey"] = { [self] p, _ in
+                try p.atMost(1)
+                let h = try header(try p.block(0))
+                let statement: TxKeyStatement
+                do { statement = try txKey(h) } catch { throw RPCError.server("\(error)") }
+                return .object([
+                    ("chainId", Quantity.json(statement.chainID)),
+                    ("epoch", Quantity.json(statement.epoch)),
+                    ("generation", Quantity.json(UInt64(statement.generation))),
+                    ("suite", Quantity.json(UInt64(statement.suite))),
+                    ("publicKey", Format.data(statement.publicKey)),
+                    ("enclaveId", Format.hash(statement.enclaveID)),
+                    ("signature", Format.data(statement.signature)),
+                    ("fromBlock", Quantity.json(statement.fromBlock)),
+                    ("toBlock", Quantity.json(statement.toBlock)),
+                    simulated,
+                ])
+            }
         }
         if let propose = status.confidential.proposePolicy {
             m["conf_proposePolicy"] = { p, _ in

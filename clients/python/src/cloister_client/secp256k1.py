@@ -7,8 +7,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
-from eth_keys import keys
-from eth_keys.exceptions import BadSignature, ValidationError
+from eth_keys.datatypes import Signature
+from eth_keys.exceptions import BadSignature
+from eth_utils.exceptions import ValidationError
 
 __all__ = ["SECP256K1_N", "compressed_point", "parse_signature", "recover_compressed", "verify_signature"]
 
@@ -57,7 +58,7 @@ def recover_compressed(digest: bytes, signature: bytes) -> bytes:
         raise ValueError("the digest has 32 bytes")
     r, s, v = parse_signature(signature)
     try:
-        key = keys.Signature(vrs=(v, r, s)).recover_public_key_from_msg_hash(digest)
+        key = Signature(vrs=(v, r, s)).recover_public_key_from_msg_hash(digest)
     except (BadSignature, ValidationError, ValueError) as e:
         raise ValueError(f"no key recovers from this signature: {e}") from None
     return bytes(key.to_compressed_bytes())
