@@ -59,16 +59,19 @@ def key_info(binary: str, key_file: Path) -> tuple[str, str]:
 
 
 def genesis(authorities: list[str], allowed: list[str], period: int, chain_id: int, funded: list[str] = (),
-            gas_limit: int = 30_000_000) -> dict:
+            gas_limit: int = 30_000_000, confidential: dict | None = None) -> dict:
     signers = "".join(a.lower().removeprefix("0x") for a in sorted(authorities, key=lambda a: int(a, 16)))
+    config = {
+        "chainId": chain_id, "homesteadBlock": 0, "eip150Block": 0, "eip155Block": 0, "eip158Block": 0,
+        "byzantiumBlock": 0, "constantinopleBlock": 0, "petersburgBlock": 0, "istanbulBlock": 0,
+        "berlinBlock": 0, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0,
+        "clique": {"period": period, "epoch": 30000},
+        "network": {"allowedNodes": allowed},
+    }
+    if confidential is not None:
+        config["confidential"] = confidential
     return {
-        "config": {
-            "chainId": chain_id, "homesteadBlock": 0, "eip150Block": 0, "eip155Block": 0, "eip158Block": 0,
-            "byzantiumBlock": 0, "constantinopleBlock": 0, "petersburgBlock": 0, "istanbulBlock": 0,
-            "berlinBlock": 0, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0,
-            "clique": {"period": period, "epoch": 30000},
-            "network": {"allowedNodes": allowed},
-        },
+        "config": config,
         "nonce": "0x0", "timestamp": hex(int(time.time())),
         "extraData": "0x" + "00" * 32 + signers + "00" * 65,
         "gasLimit": hex(gas_limit), "difficulty": "0x1", "baseFeePerGas": "0x3b9aca00",
@@ -88,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rpc-port", type=int, default=8545)
     p.add_argument("--bin", default=os.environ.get("CLOISTER_BIN", str(ROOT / ".build/debug/cloister")))
     p.add_argument("--prepare-only", action="store_true", help="write keys, genesis and data dirs, start nothing")
+    p.add_argument("--confidential", action="store_true",
+                   help="a chain with the (SIMULATED) confidential module: a simulated attestation root for the run, "
+                        "a platform file per authority, and each authority started with its own enclave")
     p.add_argument("--netns", action="store_true",
                    help="run every node in its own network namespace (root, Linux): own address in a private /24, "
                         "RPC and peers on it, joined by veth pairs to a bridge in a hub namespace")
@@ -135,10 +141,11 @@ def prepare(args) -> tuple[Path, list[dict]]:
         nodes.append(node)
     # Authorities past `signers` are candidates: keyed and allowed, but voted in later.
     sealers = [n["address"] for n in nodes if n["role"] == "authority"][:getattr(args, "signers", None) or args.authorities]
+    confidential = simulated_attestation(args.bin, base, nodes) if getattr(args, "confidential", False) else None
     # The allowlist holds enode URLs with each node's own address (the node compares only
     # the node ids, so the addresses are for the reader).
     g = genesis(sealers, [n["enode"] for n in nodes], args.period, args.chain_id, getattr(args, "funded", None) or [],
-                getattr(args, "gas_limit", None) or 30_000_000)
+                getattr(args, "gas_limit", None) or 30_000_000, confidential)
     (base / "genesis.json").write_text(json.dumps(g, indent=2))
     for n in nodes:
         run([args.bin, "init", "--datadir", str(n["dir"]), str(base / "genesis.json")])
@@ -146,14 +153,37 @@ def prepare(args) -> tuple[Path, list[dict]]:
     return base, nodes
 
 
+def simulated_attestation(binary: str, base: Path, nodes: list[dict]) -> dict:
+    """A simulated root for the run (its key stays in BASE/attest-root, never in a data dir),
+    one platform file per authority, and the simulated policy trusting them and the enclave
+    built beside `binary`: the genesis `config.confidential`."""
+    root = base / "attest-root"
+    if root.exists():
+        shutil.rmtree(root)
+    anchor = run([binary, "attest", "root", "--out", str(root)]).strip().splitlines()[-1].split()[-1]
+    for n in nodes:
+        if n["role"] == "authority":
+            n["platform"] = n["dir"] / "platform.json"
+            run([binary, "attest", "platform", "--root", str(root), "--out", str(n["platform"])])
+    measurement = run([binary, "enclave", "measure"]).strip().splitlines()[-1].split()[-1]
+    return {
+        "platforms": ["simulated-sgx"], "insecureSimulation": True, "trustAnchors": {"simulated-sgx": anchor},
+        "measurements": [measurement], "minIsvSvn": 1, "minCpuSvn": "0x" + "00" * 16, "minPceSvn": 1, "minQeSvn": 1,
+        "allowDebug": False, "freshnessBlocks": 64, "epochLength": 1000, "enclaveQuorum": 1,
+    }
+
+
 def command(binary: str, n: dict) -> list[str]:
     """The `cloister node` command line of one prepared node."""
+    apis = "eth,net,web3,txpool,clique,admin" + (",conf" if n.get("platform") else "")
     cmd = [binary, "node", "--datadir", str(n["dir"]), "--port", str(n["p2p"]), "--http-port", str(n["rpc"]),
-           "--http-api", "eth,net,web3,txpool,clique,admin"]
+           "--http-api", apis]
     if n.get("ns"):  # peers, RPC and the enode on the namespace's own address
         cmd += ["--p2p-addr", n["host"], "--http-addr", n["host"], "--nat-host", n["host"]]
     if n["role"] == "authority":
         cmd += ["--unlock", n["address"], "--password", str(n["password"]), "--keystore", str(n["dir"] / "keystore")]
+        if n.get("platform"):
+            cmd += ["--enclave-platform", str(n["platform"])]
     else:
         cmd += ["--role", "observer"]
     return cmd

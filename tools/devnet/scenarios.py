@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Process-level consortium scenarios over real `cloister node` processes.
 
-    tools/devnet/scenarios.py [--bin PATH] [--only loopback|netns]
+    tools/devnet/scenarios.py [--bin PATH] [--only loopback|netns|confidential]
 
 1. 4 authorities seal in turn (period 1) and every node agrees on one head;
 2. an observer started late catches up and then follows the head;
@@ -27,6 +27,15 @@ rotation (r(b): the authority in turn at block b) so that the outcome is known:
 8. a 3+1 partition, {r(h-1), r(h), r(h+2)} | {r(h+1), observer}: the side of 3 keeps
    sealing, the lone authority seals h+1 in turn and stalls; healed, the same checks;
 9. the chain reaches 100 blocks on one head, sealed by at least 3 distinct authorities.
+
+And, on a fresh loopback devnet with the (SIMULATED) confidential module (devnet.py
+--confidential: a simulated root, a platform file and an enclave per authority):
+
+10. with nothing typed by an operator, every authority's enclave joins, generation 1 is
+    made and granted, all four enclaves are trusted, and all four nodes answer
+    conf_getTxKey with the same epoch key; a Clique vote removes one authority: its
+    enclave becomes revoked, generation 2 starts wrapped to the remaining three only,
+    which hold it and agree on its epoch key, and the removed enclave cannot derive it.
 
 7' (run first): the 2+2 partition {r(h-1), r(h+2)} | {r(h), r(h+1), observer}, whose two
 branches end with the same total difficulty (h+2 out of turn twice against h+1 in turn)
@@ -102,15 +111,23 @@ def wait(what: str, condition, seconds: float) -> float:
 def main() -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--bin", default=os.environ.get("CLOISTER_BIN", str(devnet.ROOT / ".build/debug/cloister")))
-    cli.add_argument("--only", choices=["loopback", "netns"], help="run only the loopback (1-5) or namespace (6-9) scenarios")
+    cli.add_argument("--only", choices=["loopback", "netns", "confidential"],
+                     help="run only the loopback (1-5), namespace (6-9) or confidential (10) scenarios")
     options = cli.parse_args()
     binary = options.bin
     started = time.time()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwinds: every finally kills and cleans up
+    if options.only == "confidential":
+        confidential_scenario(binary)
+        print(f"confidential scenario passed ({time.time() - started:.0f} s)")
+        return 0
     if options.only != "netns":
         if not loopback_scenarios(binary):
             return 0
         print(f"  (loopback scenarios: {time.time() - started:.0f} s)")
+        mark = time.time()
+        confidential_scenario(binary)
+        print(f"  (confidential scenario: {time.time() - mark:.0f} s)")
     if options.only != "loopback":
         try:
             from eth_account import Account  # type: ignore
@@ -184,6 +201,77 @@ def loopback_scenarios(binary: str) -> bool:
         return True
     finally:
         stop_all()
+
+
+def answers(target, method: str, params: list | None = None):
+    """`rpc`, or None while the node refuses (not started, no key yet)."""
+    try:
+        return rpc(target, method, params)
+    except (OSError, RuntimeError):
+        return None
+
+
+def confidential_scenario(binary: str) -> None:
+    print("10. confidential: four enclaves on-board themselves, then a removal rotates the key")
+    base = Path(tempfile.mkdtemp(prefix="cloister-confidential-"))
+    args = Namespace(authorities=4, observers=0, dir=base, period=1, chain_id=CHAIN_ID + 1,
+                     p2p_port=25000 + os.getpid() % 500 * 10, rpc_port=20000 + os.getpid() % 500 * 10, bin=binary,
+                     prepare_only=True, confidential=True)
+    _, nodes = devnet.prepare(args)
+    procs = {}
+    try:
+        for n in nodes:
+            procs[n["name"]] = devnet.start(binary, n)
+        ports = [n["rpc"] for n in nodes]
+        print(f"  (data and logs in {base})")
+
+        def enclaves(port):
+            reply = answers(port, "conf_getEnclaves", ["latest"])
+            return {} if reply is None else {e["authority"].lower(): e for e in reply["enclaves"]}
+
+        def trusted_holding(port, generation):
+            return [a for a, e in enclaves(port).items() if e["status"] == "trusted" and int(e["generation"], 16) >= generation]
+
+        wait("all four enclaves joined and are trusted with generation 1",
+             lambda: len(trusted_holding(ports[0], 1)) == 4, 120)
+
+        def one_key(targets, generation):
+            keys = []
+            for port in targets:
+                at = head(port)
+                key = answers(port, "conf_getTxKey", [hex(at[0])]) if at else None
+                if key is None or int(key["generation"], 16) != generation:
+                    return False
+                keys.append((key["epoch"], key["publicKey"]))
+            return len(set(keys)) == 1
+
+        wait("all four nodes answer conf_getTxKey with the same epoch key", lambda: one_key(ports, 1), 60)
+        reply = rpc(ports[0], "conf_getTxKey", ["latest"])
+        if reply.get("simulated") is not True:
+            raise SystemExit(f"FAILED: conf_getTxKey does not say simulated: {reply}")
+        victim = nodes[3]
+        rest = nodes[:3]
+        for n in rest:
+            rpc(n["rpc"], "clique_propose", [victim["address"], False])
+        gone = victim["address"].lower()
+        wait("the removed authority's enclave is revoked", lambda: enclaves(ports[0]).get(gone, {}).get("status") == "revoked", 90)
+        wait("generation 2 starts, held by the remaining three only",
+             lambda: sorted(trusted_holding(ports[0], 2)) == sorted(n["address"].lower() for n in rest)
+             and int(enclaves(ports[0])[gone]["generation"], 16) == 1, 90)
+        generations = rpc(ports[0], "conf_getGenerations", ["latest"])["generations"]
+        if [int(g["generation"], 16) for g in generations] != [1, 2]:
+            raise SystemExit(f"FAILED: generations {generations}")
+        wait("the remaining three agree on generation 2's epoch key", lambda: one_key([n["rpc"] for n in rest], 2), 60)
+        refused = answers(victim["rpc"], "conf_getTxKey", ["latest"])
+        if refused is not None and int(refused["generation"], 16) >= 2:
+            raise SystemExit(f"FAILED: the removed authority's enclave derived generation 2's key: {refused}")
+        print("  ok: the removed enclave cannot derive the current epoch key")
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+        for p in procs.values():
+            p.wait()
 
 
 def signers(port: int) -> set[str]:

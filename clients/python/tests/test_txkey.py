@@ -327,3 +327,25 @@ def test_refused_node_error(node: FakeNode) -> None:
 def test_refused_registry_entry_whose_id_is_not_its_key(node: FakeNode) -> None:
     node.enclave["signingKey"] = hx(bytes(secp256k1_key().public_key.to_compressed_bytes()))
     refused(node, "reply")
+
+
+# ------------------------------------------------------------------ a real Web3
+
+
+def test_works_through_a_real_web3_object(node: FakeNode) -> None:
+    from typing import Any
+
+    from web3 import Web3
+    from web3.providers.base import BaseProvider
+    from web3.types import RPCEndpoint, RPCResponse
+
+    from fakenode import FakeProvider
+
+    class NodeProvider(BaseProvider):
+        def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+            reply: RPCResponse = FakeProvider(node).make_request(method, params)
+            return reply
+
+    w3 = Web3(NodeProvider())
+    key = fetch_tx_key(w3, pinned(node))
+    assert key.enclave_id == keccak256(node.world.claimed.signing_key)
