@@ -57,6 +57,7 @@ test: deps check-layers import-check
 	$(SWIFT) test --skip-build --filter '$(TIMING_SUITES)'
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" Tests/e2e/.venv/bin/python tools/devnet/scenarios.py
+	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash clients/python/run-tests.sh
 	@$(MAKE) --no-print-directory statetests
 	@$(MAKE) --no-print-directory fuzz-smoke
 

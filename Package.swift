@@ -334,7 +334,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveTests",
-            dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "Attestation", "ChainTypes", "Primitives", "TestSupport",
+            dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "ConfidentialState", "Attestation", "ChainTypes", "Primitives",
+                           "TestSupport", "Chain", "Consensus", "Storage", "State",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),

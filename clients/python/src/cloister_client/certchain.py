@@ -111,7 +111,8 @@ def parse_chain(cert_data: bytes) -> list[ChainCertificate]:
                 raise fail(f"certificate {i} has an unknown critical extension {ext.oid.dotted_string}")
         chain.append(ChainCertificate(der=der, certificate=cert, key=key))
     for i in range(len(chain) - 1):
-        if chain[i].certificate.issuer != chain[i + 1].certificate.subject:
+        # Byte-exact comparison of the DER names (string types included).
+        if chain[i].certificate.issuer.public_bytes() != chain[i + 1].certificate.subject.public_bytes():
             raise fail(f"certificate {i + 1}'s issuer is not certificate {i + 2}'s subject")
     return chain
 
