@@ -36,8 +36,13 @@ enum EnclaveFuzz {
             }
             let mr = Keccak256.hash([0x4D])
             let rules = ConfidentialConfig.simulated(trustAnchor: root.trustAnchor, measurements: [mr])
-            let configuration = EnclaveConfiguration(chainID: 4242, genesisHash: Keccak256.hash([0x47]), policyHash: rules.policyHash,
-                                                     authority: FuzzKeys.sealing.address, mrEnclave: mr, debug: false, platform: platform)
+            // A one-signer Clique genesis, so key and light-client requests reach the custody's checks.
+            let genesis = Header(number: 0, gasLimit: 30_000_000, timestamp: 1_800_000_000,
+                                 extraData: [UInt8](repeating: 0, count: 32) + FuzzKeys.sealing.address.bytes + [UInt8](repeating: 0, count: 65))
+            let chainRules = EnclaveChainRules(genesis: genesis, cliqueEpoch: 30_000, policy: rules)
+            let configuration = EnclaveConfiguration(chainID: 4242, genesisHash: genesis.hash, policyHash: rules.policyHash,
+                                                     authority: FuzzKeys.sealing.address, mrEnclave: mr, debug: false, platform: platform,
+                                                     chain: chainRules)
             guard let made = try? EnclaveService(configuration: configuration, keys: IdentityKeys()) else {
                 preconditionFailure("the fixed enclave service cannot be built")
             }
@@ -103,11 +108,20 @@ enum EnclaveFuzz {
     }
 
     static var frameSeeds: [[UInt8]] {
+        let facts = RegistryProof(block: 0, accountProof: [[0xc0]], slots: [RegistryProof.SlotProof(slot: UInt256(3), proof: [[0x80]])])
+        let header = Header(parentHash: Keccak256.hash([0x47]), number: 1, gasLimit: 30_000_000, timestamp: 1_800_000_001,
+                            extraData: [UInt8](repeating: 0, count: 97))
         let requests: [HostRequest] = [.hello(protocolVersion: 1, nonce: 7), .getEvidence(freshness: Keccak256.hash([1])),
-                                       .signChallenge(challenge: Keccak256.hash([2]))]
+                                       .signChallenge(challenge: Keccak256.hash([2])), .linkHeaders([header]),
+                                       .generateKey(generation: 1, facts: facts), .grantKey(target: Keccak256.hash([3]), generation: 1, facts: facts),
+                                       .installKey(payload: SystemPayload.vote(.set(.minIsvSvn, to: 2)).encoded, facts: facts),
+                                       .txKey(epoch: 1, generation: 1)]
         var seeds = requests.map { [UInt8(7)] + EnclaveFrame.encode(type: $0.type, requestID: 1, payload: $0.payload) }
-        let reply = EnclaveReply.challengeSignature([UInt8](repeating: 1, count: 65))
-        seeds.append([0] + EnclaveFrame.encode(type: reply.type, requestID: 2, payload: reply.payload))
+        let replies: [EnclaveReply] = [.challengeSignature([UInt8](repeating: 1, count: 65)),
+                                       .linked(EnclaveChainStatus(number: 3, hash: Keccak256.hash([4]), generations: [1, 2])),
+                                       .systemPayload([0x44, 0xc3, 0x02, 0x02, 0x01]), .installed(generation: 2),
+                                       .txKeyStatement(publicKey: [UInt8](repeating: 5, count: 32), signature: [UInt8](repeating: 1, count: 65))]
+        for reply in replies { seeds.append([0] + EnclaveFrame.encode(type: reply.type, requestID: 2, payload: reply.payload)) }
         return seeds
     }
 

@@ -33,6 +33,8 @@ enum FuzzTarget: String, CaseIterable {
     case enclaveFrame = "enclave-frame"
     /// SGX DCAP v3 quotes: the parser and the ten-check verifier.
     case quote = "quote"
+    /// System transactions (0x41–0x44) and the payloads an enclave hands its host.
+    case systemTx = "system-tx"
 
     static let environmentVariable = "CLOISTER_FUZZ"
 
@@ -54,6 +56,7 @@ enum FuzzTarget: String, CaseIterable {
         case .enode: IdentityFuzz.enode(input)
         case .enclaveFrame: EnclaveFuzz.frame(input)
         case .quote: EnclaveFuzz.quote(input)
+        case .systemTx: SystemTxFuzz.run(input)
         }
     }
 
@@ -69,6 +72,7 @@ enum FuzzTarget: String, CaseIterable {
         case .enode: IdentityFuzz.enodeSeeds
         case .enclaveFrame: EnclaveFuzz.frameSeeds
         case .quote: EnclaveFuzz.quoteSeeds
+        case .systemTx: SystemTxFuzz.seeds
         }
     }
 }
