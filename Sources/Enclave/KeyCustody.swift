@@ -120,10 +120,7 @@ public final class KeyCustody: Sendable {
         }
         let policy = try read { try registry.policy(genesis: rules.policy) }
         let signers = Set(chain.signers)
-        let live = all.filter { r in
-            r.standing != .revoked && signers.contains(r.authority) && policy.rules.measurements.contains(r.mrEnclave)
-                && r.isvSvn >= policy.rules.minIsvSvn && !policy.revokedPlatforms.contains(r.platformRevocationID)
-        }.sorted { $0.enclaveID.bytes.lexicographicallyPrecedes($1.enclaveID.bytes) }
+        let live = all.filter { $0.standing != .revoked && $0.isAdmitted(by: policy, signers: signers) }.sorted { $0.enclaveID.bytes.lexicographicallyPrecedes($1.enclaveID.bytes) }
         let secret = ConsortiumSecret(generation: generation)
         var wraps: [EnclaveWrap] = []
         for target in live {

@@ -17,9 +17,9 @@ import TestSupport
         let fixture: ChainFixture
         let joins: SimulatedJoins
 
-        init(signers: [String] = ["A"]) throws {
+        init(signers: [String] = ["A"], epoch: UInt64 = 30_000) throws {
             joins = try SimulatedJoins()
-            var genesis = ChainFixture.genesis(signers: signers, funded: ["X"])
+            var genesis = ChainFixture.genesis(signers: signers, funded: ["X"], epoch: epoch)
             genesis.config.confidential = joins.policy
             fixture = try ChainFixture(genesis: genesis)
         }
@@ -28,9 +28,13 @@ import TestSupport
         var genesisHash: Hash32 { fixture.chain.genesis?.hash ?? .zero }
 
         /// A join for a fresh enclave key by `authority`, its quote bound to `chainID`.
-        func join(by authority: String, nonce: UInt64, chainID: UInt64 = ChainFixture.chainID) -> SignedTransaction {
+        func join(by authority: String, nonce: UInt64, chainID: UInt64 = ChainFixture.chainID, freshness: Hash32? = nil) -> SignedTransaction {
             joins.join(by: TestKeys.key(authority), nonce: nonce, chainID: ChainFixture.chainID, genesisHash: genesisHash,
-                       freshness: chain.head.hash, boundChainID: chainID)
+                       freshness: freshness ?? chain.head.hash, boundChainID: chainID)
+        }
+
+        func vote(by authority: String, nonce: UInt64, _ vote: PolicyVote) -> SignedTransaction {
+            SystemTransaction(chainID: ChainFixture.chainID, nonce: nonce, payload: .vote(vote)).signed(with: TestKeys.key(authority)).signedTransaction
         }
 
         func registry() throws -> Registry<RegistryReaderSlots> { Registry(slots: RegistryReaderSlots(reader: try chain.state.latest())) }
@@ -79,6 +83,38 @@ import TestSupport
         #expect(failure.check == 9)
         // The nonce advanced all the same.
         #expect(try c.chain.state.latest().account(TestKeys.address("A"))?.nonce == 1)
+    }
+
+    @Test func aJoinNamingABlockOutsideTheFreshnessWindowFailsCheckTen() throws {
+        let c = try ConfidentialChain()
+        let join = c.join(by: "A", nonce: 0, freshness: Keccak256.hash([0xF0]))
+        try c.fixture.pool.add(join)
+        let block = try c.fixture.seal()
+        #expect(c.chain.receipts(hash: block.header.hash)?.first?.outcome == .status(succeeded: false))
+        #expect(try c.registry().joinFailure(join.hash)?.check == 10)
+    }
+
+    @Test func votesApplyOnAMajorityAndTalliesResetAtCheckpoints() throws {
+        // Two signers, checkpoints every 4 blocks: one vote is not a majority of two.
+        let c = try ConfidentialChain(signers: ["A", "B"], epoch: 4)
+        try c.fixture.pool.add(c.join(by: "A", nonce: 0))
+        try c.fixture.seal(by: "A")                                                     // 1: A's enclave joins (isvSvn 1)
+        try c.fixture.pool.add(c.vote(by: "A", nonce: 1, .set(.minIsvSvn, to: 2)))
+        try c.fixture.seal(by: "B")                                                     // 2: A's vote, counted
+        #expect(try c.registry().tally().votes.count == 1)
+        try c.fixture.seal(by: "A")                                                     // 3
+        try c.fixture.seal(by: "B")                                                     // 4: a checkpoint, tallies reset
+        #expect(try c.registry().tally().votes.isEmpty)
+        try c.fixture.pool.add(c.vote(by: "B", nonce: 0, .set(.minIsvSvn, to: 2)))
+        try c.fixture.seal(by: "A")                                                     // 5: B's vote alone: counted, not applied
+        #expect(try c.registry().policy(genesis: c.joins.policy).rules.minIsvSvn == 1)
+        #expect(try c.registry().enclaves().first?.standing == .pending)
+        try c.fixture.pool.add(c.vote(by: "A", nonce: 2, .set(.minIsvSvn, to: 2)))
+        try c.fixture.seal(by: "B")                                                     // 6: A agrees: applied
+        #expect(try c.registry().policy(genesis: c.joins.policy).rules.minIsvSvn == 2)
+        #expect(try c.registry().tally().votes.isEmpty)
+        // The raised minimum no longer admits A's enclave (isvSvn 1): revoked.
+        #expect(try c.registry().enclaves().first?.standing == .revoked)
     }
 
     @Test func thePoolRefusesSystemTransactionsFromNonSigners() throws {

@@ -19,7 +19,7 @@ struct SlotMap: RegistrySlots {
         EnclaveRecord(enclaveID: Keccak256.hash([n]), authority: TestKeys.address("\(n)"), standing: .pending,
                       mrEnclave: Keccak256.hash([n, 1]), isvSvn: 1, signingKey: [0x02] + Array(repeating: n, count: 32),
                       encryptionKey: Array(repeating: n, count: 32), platformRevocationID: Array(repeating: 7, count: 40),
-                      quote: quote, joinedAt: 10, generation: 0)
+                      quote: quote, joinedAt: 10, generation: 0, cpuSvn: Array(repeating: 1, count: 16), pceSvn: 1, qeSvn: 1)
     }
 
     @Test func theSystemAddressIsTheReservedOne() {
@@ -124,5 +124,26 @@ struct SlotMap: RegistrySlots {
         #expect(try registry.enclave(trusted.enclaveID)?.standing == .revoked)
         #expect(try registry.policy(genesis: Self.genesis).rules.measurements == [Keccak256.hash([3])])
         #expect(try registry.tally().votes.isEmpty)
+    }
+
+    @Test func raisedTCBMinimumsRevokeTheEnclavesBelowThem() throws {
+        let signers: Set<Address> = [TestKeys.address("A")]
+        let context = RegistryContext(chainID: 1, genesisHash: .zero, genesisPolicyHash: Self.genesis.policyHash, blockNumber: 5,
+                                      blockTime: 0, ancestorHashes: [], signers: signers, policy: AttestationPolicy(genesis: Self.genesis))
+        for (vote, survivesWith) in [(PolicyVote.set(.minPceSvn, to: 2), { (r: inout EnclaveRecord) in r.pceSvn = 2 }),
+                                     (PolicyVote.set(.minQeSvn, to: 3), { (r: inout EnclaveRecord) in r.qeSvn = 3 }),
+                                     (PolicyVote(kind: .minCpuSvn, value: [2] + Array(repeating: 0, count: 15), add: true),
+                                      { (r: inout EnclaveRecord) in r.cpuSvn[0] = 2 })] {
+            var registry = Registry(slots: SlotMap())
+            var below = RegistryTests.record(1)
+            below.mrEnclave = Keccak256.hash([2]); below.authority = TestKeys.address("A")
+            var atMinimum = RegistryTests.record(2)
+            atMinimum.mrEnclave = Keccak256.hash([3]); atMinimum.authority = TestKeys.address("A")
+            survivesWith(&atMinimum)
+            try registry.put(below); try registry.put(atMinimum)
+            #expect(below.isAdmitted(by: AttestationPolicy(genesis: Self.genesis), signers: signers))
+            #expect(try registry.applyVote(vote, sender: TestKeys.address("A"), context: context, genesis: Self.genesis) == [below.enclaveID])
+            #expect(try registry.enclave(atMinimum.enclaveID)?.standing == .pending)
+        }
     }
 }

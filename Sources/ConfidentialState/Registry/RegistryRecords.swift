@@ -1,4 +1,5 @@
 public import Primitives
+public import Attestation
 
 /// An enclave's standing in the registry (CONFIDENTIAL.md section 5.5): `pending` = trusted
 /// by its quote but not yet holding the current generation; `trusted` = holding it; `revoked`.
@@ -23,6 +24,11 @@ public struct EnclaveRecord: Sendable, Hashable {
     public var standing: EnclaveStanding
     public var mrEnclave: Hash32
     public var isvSvn: UInt16
+    /// The platform's TCB as the quote reported it at the join (16 bytes), and its PCE and
+    /// QE security versions: a raised minimum revokes the enclaves below it.
+    public var cpuSvn: [UInt8]
+    public var pceSvn: UInt16
+    public var qeSvn: UInt16
     /// Compressed secp256k1 (33 bytes).
     public var signingKey: [UInt8]
     /// X25519 (32 bytes).
@@ -37,20 +43,24 @@ public struct EnclaveRecord: Sendable, Hashable {
 
     public init(enclaveID: Hash32, authority: Address, standing: EnclaveStanding, mrEnclave: Hash32, isvSvn: UInt16,
                 signingKey: [UInt8], encryptionKey: [UInt8], platformRevocationID: [UInt8], quote: [UInt8],
-                joinedAt: UInt64, generation: UInt32) {
+                joinedAt: UInt64, generation: UInt32, cpuSvn: [UInt8] = [UInt8](repeating: 0, count: 16), pceSvn: UInt16 = 0,
+                qeSvn: UInt16 = 0) {
         self.enclaveID = enclaveID; self.authority = authority; self.standing = standing; self.mrEnclave = mrEnclave
-        self.isvSvn = isvSvn; self.signingKey = signingKey; self.encryptionKey = encryptionKey
+        self.isvSvn = isvSvn; self.cpuSvn = cpuSvn; self.pceSvn = pceSvn; self.qeSvn = qeSvn
+        self.signingKey = signingKey; self.encryptionKey = encryptionKey
         self.platformRevocationID = platformRevocationID; self.quote = quote; self.joinedAt = joinedAt
         self.generation = generation
     }
 
-    /// `rlp([enclaveId, authority, standing, mrEnclave, isvSvn, signingKey, encryptionKey,
-    /// platformRevocationId, quote, joinedAt, generation])`.
+    /// `rlp([enclaveId, authority, standing, mrEnclave, isvSvn, cpuSvn, pceSvn, qeSvn, signingKey,
+    /// encryptionKey, platformRevocationId, quote, joinedAt, generation])`.
     public var rlp: [UInt8] {
         var e = RLPEncoder(capacity: 256 + quote.count)
         e.appendList { e in
             e.appendBytes(enclaveID.bytes); e.appendBytes(authority.bytes); e.append(UInt64(standing.rawValue))
-            e.appendBytes(mrEnclave.bytes); e.append(UInt64(isvSvn)); e.appendBytes(signingKey); e.appendBytes(encryptionKey)
+            e.appendBytes(mrEnclave.bytes); e.append(UInt64(isvSvn))
+            e.appendBytes(cpuSvn); e.append(UInt64(pceSvn)); e.append(UInt64(qeSvn))
+            e.appendBytes(signingKey); e.appendBytes(encryptionKey)
             e.appendBytes(platformRevocationID); e.appendBytes(quote); e.append(joinedAt)
             e.append(UInt64(generation))
         }
@@ -70,6 +80,9 @@ public struct EnclaveRecord: Sendable, Hashable {
             }
             let mr = try r.readFixed(Hash32.self)
             let svn = try r.readUInt64()
+            let cpuSvn = Array(try r.readBytes())
+            let pce = try r.readUInt64()
+            let qe = try r.readUInt64()
             let signing = Array(try r.readBytes())
             let encryption = Array(try r.readBytes())
             let revocation = Array(try r.readBytes())
@@ -77,17 +90,32 @@ public struct EnclaveRecord: Sendable, Hashable {
             let joinedAt = try r.readUInt64()
             let generation = try r.readUInt64()
             try r.finish()
-            guard let isvSvn = UInt16(exactly: svn), let g = UInt32(exactly: generation), signing.count == 33, encryption.count == 32 else {
+            guard let isvSvn = UInt16(exactly: svn), let g = UInt32(exactly: generation), signing.count == 33, encryption.count == 32,
+                  cpuSvn.count == 16, let pceSvn = UInt16(exactly: pce), let qeSvn = UInt16(exactly: qe) else {
                 throw RegistryError.corrupt("an enclave record with out-of-range fields")
             }
             self.init(enclaveID: id, authority: authority, standing: standing, mrEnclave: mr, isvSvn: isvSvn, signingKey: signing,
                       encryptionKey: encryption, platformRevocationID: revocation, quote: quote, joinedAt: joinedAt,
-                      generation: g)
+                      generation: g, cpuSvn: cpuSvn, pceSvn: pceSvn, qeSvn: qeSvn)
         } catch let e as RegistryError {
             throw e
         } catch {
             throw .corrupt("an enclave record does not decode: \(error)")
         }
+    }
+}
+
+extension EnclaveRecord {
+    /// Whether the policy in force still admits this enclave and its authority is a signer:
+    /// its measurement allowed, its security versions at or above every minimum (each byte
+    /// of `cpuSvn`), its platform not revoked. What section 7 revokes on, and what a new
+    /// generation is wrapped to.
+    public func isAdmitted(by policy: AttestationPolicy, signers: Set<Address>) -> Bool {
+        let rules = policy.rules
+        let tcbMet = cpuSvn.count == rules.minCpuSvn.count && zip(cpuSvn, rules.minCpuSvn).allSatisfy { $0 >= $1 }
+        return signers.contains(authority) && rules.measurements.contains(mrEnclave) && isvSvn >= rules.minIsvSvn
+            && tcbMet && pceSvn >= rules.minPceSvn && qeSvn >= rules.minQeSvn
+            && !policy.revokedPlatforms.contains(platformRevocationID)
     }
 }
 

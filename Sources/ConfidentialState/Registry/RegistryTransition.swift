@@ -76,7 +76,8 @@ extension Registry {
         try put(EnclaveRecord(enclaveID: verified.enclaveID, authority: sender, standing: .pending, mrEnclave: verified.mrEnclave,
                               isvSvn: verified.isvSvn, signingKey: join.signingKey, encryptionKey: join.encryptionKey,
                               platformRevocationID: verified.platformRevocationID, quote: join.quote,
-                              joinedAt: context.blockNumber, generation: 0))
+                              joinedAt: context.blockNumber, generation: 0, cpuSvn: verified.cpuSvn, pceSvn: verified.pceSvn,
+                              qeSvn: verified.qeSvn))
         return .applied
     }
 
@@ -158,9 +159,7 @@ extension Registry {
     public mutating func revokeNoLongerAdmitted(policy: AttestationPolicy, signers: Set<Address>) throws -> [Hash32] {
         var revoked: [Hash32] = []
         for var record in try enclaves() where record.standing != .revoked {
-            let admitted = policy.rules.measurements.contains(record.mrEnclave) && record.isvSvn >= policy.rules.minIsvSvn
-                && !policy.revokedPlatforms.contains(record.platformRevocationID) && signers.contains(record.authority)
-            if !admitted {
+            if !record.isAdmitted(by: policy, signers: signers) {
                 record.standing = .revoked
                 try put(record)
                 revoked.append(record.enclaveID)
