@@ -35,6 +35,7 @@ final class ConfidentialAgent: Sendable {
     private let genesisPolicy: ConfidentialConfig
     private let logger: Logger
     private let queue = DispatchQueue(label: "cloister.confidential-agent")
+    static let installAttempts = 3
     /// Asks this node's producer for empty blocks (a period-0 chain buries facts only when
     /// blocks come); nil where blocks come on their own.
     let requestBlocks: Mutex<(@Sendable (Int) -> Void)?> = Mutex(nil)
@@ -51,6 +52,9 @@ final class ConfidentialAgent: Sendable {
         var joinedAtHead: UInt64?
         /// Blocks up to this number were searched for secrets addressed to our enclave.
         var scannedUpTo: UInt64 = 0
+        /// Payloads addressed to our enclave that it refused, and how often: tried again on
+        /// later facts, at most ``ConfidentialAgent/installAttempts`` times.
+        var refused: [Hash32: (payload: SystemPayload, attempts: Int)] = [:]
     }
     private let progress = Mutex(Progress())
 
@@ -138,7 +142,8 @@ final class ConfidentialAgent: Sendable {
         let reader = try chain.stateReader(atBlock: facts.header.number)
         let registry = Registry(slots: RegistryReaderSlots(reader: reader))
         guard let me = try registry.enclave(enclave.enclaveID), me.standing != .revoked else { return }
-        let proof = try self.proof(at: facts, reader: reader)
+        // Proven only when a request needs it.
+        func proof() throws -> RegistryProof { try self.proof(at: facts, reader: reader) }
         let generations = try registry.generations()
         let current = generations.last?.generation ?? 0
         let held = Set(progress.withLock { $0.linked?.generations ?? [] })
@@ -147,13 +152,13 @@ final class ConfidentialAgent: Sendable {
         if let top = held.max(), top >= current, current > 0 {
             // Nothing to install.
         } else if current > 0 {
-            try installAddressed(upTo: facts.header.number, from: me.joinedAt, proof: proof)
+            try installAddressed(upTo: facts.header.number, from: me.joinedAt, proof: try proof())
             return
         }
         let all = try registry.enclaves()
         if current == 0 {
             if all.first?.enclaveID == me.enclaveID {
-                try sendFromEnclave(.generateKey(generation: 1, facts: proof), what: "key generation 1 (bootstrap)")
+                try sendFromEnclave(.generateKey(generation: 1, facts: try proof()), what: "key generation 1 (bootstrap)")
             }
             return
         }
@@ -161,13 +166,13 @@ final class ConfidentialAgent: Sendable {
         // Rotate when a revoked enclave holds the current secret.
         if all.contains(where: { $0.standing == .revoked && $0.generation >= current }) {
             if try designated(among: all.filter { $0.standing == .trusted && $0.generation >= current }, head: head) == me.enclaveID {
-                try sendFromEnclave(.generateKey(generation: current + 1, facts: proof), what: "key generation \(current + 1) (rekey)")
+                try sendFromEnclave(.generateKey(generation: current + 1, facts: try proof()), what: "key generation \(current + 1) (rekey)")
             }
             return
         }
         // Grant to live enclaves lacking the current generation.
         if let target = all.first(where: { $0.standing != .revoked && $0.generation < current && $0.enclaveID != me.enclaveID }) {
-            try sendFromEnclave(.grantKey(target: target.enclaveID, generation: current, facts: proof),
+            try sendFromEnclave(.grantKey(target: target.enclaveID, generation: current, facts: try proof()),
                                 what: "grant of generation \(current) to \(target.enclaveID)")
         }
     }
@@ -218,31 +223,41 @@ final class ConfidentialAgent: Sendable {
     }
 
     /// Hands the enclave every `0x43` wrap or `0x42` grant addressed to it in canonical blocks
-    /// up to `upTo`, searching from its join (or where the last search stopped).
+    /// up to `upTo`, searching from its join (or where the last search stopped), and again
+    /// the ones it refused before (a few times).
     private func installAddressed(upTo: UInt64, from joined: UInt64, proof: RegistryProof) throws {
+        var pending = progress.withLock { $0.refused.map { ($0.key, $0.value.payload) } }
         let start = max(joined, progress.withLock { $0.scannedUpTo } + 1)
-        guard start <= upTo else { return }
-        for number in start...upTo {
-            guard let header = chain.canonicalHeader(number), let block = chain.block(hash: header.hash) else { continue }
-            for tx in block.transactions {
-                guard case .system(let system) = tx.transaction else { continue }
-                let addressed: Bool
-                switch system.payload {
-                case .generation(let g): addressed = g.wraps.contains { $0.enclaveID == enclave.enclaveID }
-                case .grant(let g): addressed = g.targetEnclaveID == enclave.enclaveID
-                case .join, .vote: addressed = false
-                }
-                guard addressed else { continue }
-                do {
-                    guard case .installed(let g) = try enclave.client.request(.installKey(payload: system.payload.encoded, facts: proof)) else {
-                        throw NodeError("the enclave answered installKey with another message")
+        if start <= upTo {
+            for number in start...upTo {
+                guard let header = chain.canonicalHeader(number), let block = chain.block(hash: header.hash) else { continue }
+                for tx in block.transactions {
+                    guard case .system(let system) = tx.transaction else { continue }
+                    switch system.payload {
+                    case .generation(let g) where g.wraps.contains(where: { $0.enclaveID == enclave.enclaveID }): pending.append((tx.hash, system.payload))
+                    case .grant(let g) where g.targetEnclaveID == enclave.enclaveID: pending.append((tx.hash, system.payload))
+                    default: break
                     }
-                    logger.info("Enclave installed a consortium secret", metadata: ["generation": "\(g)", "block": "\(number)"])
-                } catch {
-                    logger.warning("Enclave refused a secret addressed to it", metadata: ["block": "\(number)", "error": "\(error)"])
                 }
             }
-            progress.withLock { $0.scannedUpTo = number }
+            progress.withLock { $0.scannedUpTo = upTo }
+        }
+        for (hash, payload) in pending {
+            do {
+                guard case .installed(let g) = try enclave.client.request(.installKey(payload: payload.encoded, facts: proof)) else {
+                    throw NodeError("the enclave answered installKey with another message")
+                }
+                progress.withLock { $0.refused[hash] = nil }
+                logger.info("Enclave installed a consortium secret", metadata: ["generation": "\(g)", "transaction": "\(hash)"])
+            } catch {
+                let attempts = progress.withLock { s -> Int in
+                    let n = (s.refused[hash]?.attempts ?? 0) + 1
+                    s.refused[hash] = n < Self.installAttempts ? (payload, n) : nil
+                    return n
+                }
+                logger.warning("Enclave refused a secret addressed to it", metadata: [
+                    "transaction": "\(hash)", "attempt": "\(attempts) of \(Self.installAttempts)", "error": "\(error)"])
+            }
         }
     }
 

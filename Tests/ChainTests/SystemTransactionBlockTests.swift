@@ -117,13 +117,27 @@ import TestSupport
         #expect(try c.registry().enclaves().first?.standing == .revoked)
     }
 
-    @Test func thePoolRefusesSystemTransactionsFromNonSigners() throws {
+    @Test func systemTransactionsFromNonSignersAreRefusedByThePoolAndInBlocks() throws {
         let c = try ConfidentialChain()
-        #expect(throws: PoolError.self) { try c.fixture.pool.add(c.join(by: "X", nonce: 0)) }
-        do {
-            try c.fixture.pool.add(c.join(by: "X", nonce: 0))
-        } catch {
-            guard case .systemTransactionRefused = error else { Issue.record("refused for \(error)"); return }
+        let id = Keccak256.hash([0x1D])
+        let grant = KeyGrant(targetEnclaveID: id, generation: 1, wrapped: Array(repeating: 6, count: 80), keyCheck: Array(repeating: 7, count: 32),
+                             grantorEnclaveID: id, grantorSignature: Array(repeating: 1, count: 65))
+        let fromStranger: [SignedTransaction] = [
+            c.join(by: "X", nonce: 0),
+            SystemTransaction(chainID: ChainFixture.chainID, nonce: 0, payload: .grant(grant)).signed(with: TestKeys.key("X")).signedTransaction,
+            c.vote(by: "X", nonce: 0, .set(.minIsvSvn, to: 2)),
+        ]
+        let executor = BlockExecutor(config: c.fixture.genesis.config)
+        let parent = c.chain.head
+        let header = Header(parentHash: parent.hash, number: 1, gasLimit: parent.header.gasLimit, timestamp: parent.header.timestamp + 1)
+        let inputs = SystemBlockInputs(signers: [TestKeys.address("A")], isCheckpoint: false, genesisHash: c.genesisHash)
+        for tx in fromStranger {
+            #expect(throws: PoolError.systemTransactionRefused("\(TestKeys.address("X")) is not a Clique signer")) { try c.fixture.pool.add(tx) }
+            let recovered = try tx.recovered(for: .cancun, chainID: ChainFixture.chainID)
+            #expect(throws: BlockImportError.self) {
+                try executor.execute(header: header, transactions: [recovered], author: TestKeys.address("A"),
+                                     state: StateDB(base: try c.chain.state.latest()), blockHashes: { _ in parent.hash }, system: inputs)
+            }
         }
     }
 
