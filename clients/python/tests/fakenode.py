@@ -1,7 +1,9 @@
-"""A fake ``w3`` for fetch_tx_key tests: a chain of block headers, an enclave registry
-holding a simulated quote, and canned JSON-RPC replies shaped as a Cloister node's
-(CONFIDENTIAL.md section 5.5; quantities and bytes as 0x hex). Tests alter the canned
-state to make a node lie in exactly one way."""
+"""A fake ``w3`` for fetch_tx_key and confidential-transaction tests: a chain of block
+headers, an enclave registry holding a simulated quote, the transaction key's private
+half (so a test can open what the client sent, as an enclave would), and canned
+JSON-RPC replies shaped as a Cloister node's (CONFIDENTIAL.md section 5.5; quantities
+and bytes as 0x hex). Tests alter the canned state to make a node lie in exactly one
+way."""
 
 from __future__ import annotations
 
@@ -9,13 +11,29 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from eth_keys.datatypes import PrivateKey
 
-from cloister_client import PinnedPolicy, tx_key_digest
+from cloister_client import (
+    ConfidentialResult,
+    ConfidentialTransaction,
+    PinnedPolicy,
+    TxPlaintext,
+    ViewEnvelope,
+    check_plaintext,
+    encrypt_result,
+    encrypt_view_result,
+    tx_key_digest,
+)
 from cloister_client.encoding import keccak256
 from web3.types import RPCEndpoint
 
-from simquote import BLOCK_TIME, QuoteParts, World, sign_recoverable, x25519_public
+from simquote import BLOCK_TIME, QuoteParts, World, sign_recoverable
+
+GAS_LIMIT = 30_000_000
+BASE_FEE = 7
+PRIORITY_FEE = 1_000_000_000
 
 
 def hx(b: bytes) -> str:
@@ -54,6 +72,18 @@ class FakeNode:
     errors: dict[str, str] = field(default_factory=dict)
     calls: list[tuple[str, list[Any]]] = field(default_factory=list)
     tx_public_key: bytes = b""
+    tx_private_key: bytes = b""
+    # Confidential transactions and views (an enclave's side, done here in the clear).
+    nonces: dict[bytes, int] = field(default_factory=dict)
+    pending_nonces: dict[bytes, int] = field(default_factory=dict)
+    sent: list[bytes] = field(default_factory=list)
+    sent_hash_override: str | None = None
+    receipts: dict[bytes, dict[str, Any]] = field(default_factory=dict)
+    results: dict[bytes, dict[str, Any]] = field(default_factory=dict)
+    view_result: ConfidentialResult = field(default_factory=lambda: ConfidentialResult(True, b"\x2a" * 32))
+    views: list[tuple[ViewEnvelope, TxPlaintext, str]] = field(default_factory=list)
+    view_answer_block: int | None = None
+    view_encrypt_block: int | None = None
 
     @classmethod
     def create(cls, world: World | None = None, *, head: int = 1500, joined_at: int = 70) -> FakeNode:
@@ -68,6 +98,8 @@ class FakeNode:
                 "parentHash": hx(parent),
                 "timestamp": hex(BLOCK_TIME + (n - joined_at) * 5),
                 "miner": "0x" + "00" * 20,
+                "gasLimit": hex(GAS_LIMIT),
+                "baseFeePerGas": hex(BASE_FEE),
             }
             parent = h
         w.genesis_hash = node.block_hash(0)
@@ -78,7 +110,11 @@ class FakeNode:
             {"generation": "0x1", "startBlock": hex(joined_at), "keyCheck": hx(keccak256(b"kc1")), "enclaveId": node.enclave["enclaveId"]}
         ]
         node.policy_reply = node.make_policy_reply(w.policy(), current_generation=1)
-        node.tx_public_key = x25519_public()
+        secret = X25519PrivateKey.generate()
+        node.tx_private_key = secret.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        node.tx_public_key = secret.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         node.make_tx_key()
         return node
 
@@ -180,4 +216,65 @@ class FakeNode:
             return self._with_simulated(method, {"generations": self.generations})
         if method == "conf_getAttestationPolicy":
             return self._with_simulated(method, self.policy_reply)
+        if method == "eth_getTransactionCount":
+            sender = bytes.fromhex(params[0][2:])
+            table = self.pending_nonces if params[1] == "pending" else self.nonces
+            return hex(table.get(sender, 0))
+        if method == "eth_maxPriorityFeePerGas":
+            return hex(PRIORITY_FEE)
+        if method == "eth_sendRawTransaction":
+            raw = bytes.fromhex(params[0][2:])
+            self.sent.append(raw)
+            return self.sent_hash_override or hx(keccak256(raw))
+        if method == "eth_getTransactionReceipt":
+            return self.receipts.get(bytes.fromhex(params[0][2:]))
+        if method == "conf_getResult":
+            reply = self.results.get(bytes.fromhex(params[0][2:]))
+            return None if reply is None else self._with_simulated(method, reply)
+        if method == "conf_call":
+            return self._with_simulated(method, self.answer_view(params[0], params[1]))
         raise AssertionError(f"unexpected method {method}")
+
+    # ---------------------------------------------------------------- the enclave's side
+
+    def open_sent(self, raw: bytes) -> tuple[ConfidentialTransaction, TxPlaintext]:
+        """A sent transaction decoded and opened with the transaction key, as an enclave
+        opens it (sender recovered from the signature)."""
+        tx = ConfidentialTransaction.decode(raw)
+        return tx, check_plaintext(tx.open(self.tx_private_key))
+
+    def include(self, raw: bytes, result: ConfidentialResult, *, block: int | None = None) -> bytes:
+        """Executes a sent transaction "in" block ``block`` (the head by default): its
+        receipt carries the result encrypted to the response key in its plaintext.
+        Returns the transaction hash."""
+        tx, plaintext = self.open_sent(raw)
+        tx_hash = keccak256(raw)
+        n = self.head if block is None else block
+        self.receipts[tx_hash] = {
+            "type": "0x40",
+            "transactionHash": hx(tx_hash),
+            "blockHash": self.blocks[n]["hash"],
+            "blockNumber": hex(n),
+            "status": "0x1" if result.status else "0x0",
+            "gasUsed": hex(tx.intrinsic_gas()),
+            "logs": [],
+            "encryptedResult": hx(encrypt_result(result, plaintext.response_key, tx_hash)),
+        }
+        return tx_hash
+
+    def answer_view(self, envelope_hex: str, tag: str) -> dict[str, Any]:
+        """``conf_call``: opens the view as an enclave would (view info, sender from the
+        view signature) and encrypts ``view_result`` for the asked block, unless the
+        test makes it answer from (``view_answer_block``) or encrypt for
+        (``view_encrypt_block``) another one."""
+        raw = bytes.fromhex(envelope_hex[2:])
+        view = ViewEnvelope.decode(raw)
+        plaintext = check_plaintext(view.open(self.tx_private_key))
+        self.views.append((view, plaintext, tag))
+        asked = self.head if tag == "latest" else int(tag, 16)
+        answered = asked if self.view_answer_block is None else self.view_answer_block
+        encrypted_for = answered if self.view_encrypt_block is None else self.view_encrypt_block
+        encrypted = encrypt_view_result(
+            self.view_result, plaintext.response_key, keccak256(raw), self.block_hash(encrypted_for)
+        )
+        return {"blockHash": self.blocks[answered]["hash"], "encryptedResult": hx(encrypted)}

@@ -3,21 +3,26 @@
 The client talks to a node only through ``w3.provider.make_request(method, params)``:
 raw JSON-RPC, no middleware that could reshape a reply. Every value of a reply is parsed
 strictly (``0x`` quantities without leading zeros, ``0x`` data of the expected length,
-JSON booleans); anything else refuses the key with :class:`TxKeyRefused` ``code="reply"``.
+JSON booleans); anything else is refused with ``code="reply"``, a JSON-RPC error with
+``code="rpc"``. The refusal is a :class:`TxKeyRefused` unless the caller passes another
+``refuse`` (the confidential-transaction layer passes :class:`ConfidentialRefused`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from web3.types import RPCEndpoint
 
 from .encoding import hex_bytes
-from .errors import TxKeyRefused
+from .errors import CloisterClientError, TxKeyRefused
 
-__all__ = ["HasProvider", "JsonRpcProvider", "call", "data", "field", "flag", "obj", "quantity"]
+__all__ = ["HasProvider", "JsonRpcProvider", "Refuse", "call", "data", "field", "flag", "obj", "quantity"]
+
+#: Makes the error a refusal raises from ``(reason, code)``.
+Refuse = Callable[[str, str], CloisterClientError]
 
 
 class JsonRpcProvider(Protocol):
@@ -33,62 +38,62 @@ class HasProvider(Protocol):
     def provider(self) -> JsonRpcProvider: ...
 
 
-def call(w3: HasProvider, method: str, params: list[Any]) -> Any:
-    """The ``result`` of one JSON-RPC request; TxKeyRefused ``code="rpc"`` when the node
+def call(w3: HasProvider, method: str, params: list[Any], *, refuse: Refuse = TxKeyRefused) -> Any:
+    """The ``result`` of one JSON-RPC request; ``refuse(reason, "rpc")`` when the node
     answers with an error or without a result."""
     response = w3.provider.make_request(RPCEndpoint(method), params)
     if not isinstance(response, Mapping):
-        raise TxKeyRefused(f"{method}: the node's reply is not a JSON-RPC response object", code="rpc")
+        raise refuse(f"{method}: the node's reply is not a JSON-RPC response object", "rpc")
     if response.get("error") is not None:
-        raise TxKeyRefused(f"{method}: the node answered with an error: {response['error']}", code="rpc")
+        raise refuse(f"{method}: the node answered with an error: {response['error']}", "rpc")
     if "result" not in response:
-        raise TxKeyRefused(f"{method}: the node's reply has no result", code="rpc")
+        raise refuse(f"{method}: the node's reply has no result", "rpc")
     return response["result"]
 
 
-def _bad(what: str, reason: str) -> TxKeyRefused:
-    return TxKeyRefused(f"{what}: {reason}", code="reply")
+def _bad(what: str, reason: str, refuse: Refuse) -> CloisterClientError:
+    return refuse(f"{what}: {reason}", "reply")
 
 
 _QUANTITY = re.compile(r"0x(0|[1-9a-fA-F][0-9a-fA-F]*)")
 
 
-def obj(value: Any, what: str) -> Mapping[str, Any]:
+def obj(value: Any, what: str, *, refuse: Refuse = TxKeyRefused) -> Mapping[str, Any]:
     """``value`` as a JSON object."""
     if not isinstance(value, Mapping):
-        raise _bad(what, "not a JSON object")
+        raise _bad(what, "not a JSON object", refuse)
     return value
 
 
-def field(o: Mapping[str, Any], key: str, what: str) -> Any:
+def field(o: Mapping[str, Any], key: str, what: str, *, refuse: Refuse = TxKeyRefused) -> Any:
     """``o[key]``; refused when absent."""
     if key not in o:
-        raise _bad(f"{what}.{key}", "missing")
+        raise _bad(f"{what}.{key}", "missing", refuse)
     return o[key]
 
 
-def quantity(value: Any, what: str, *, bits: int = 64) -> int:
+def quantity(value: Any, what: str, *, bits: int = 64, refuse: Refuse = TxKeyRefused) -> int:
     """A JSON-RPC QUANTITY (``0x`` and hex digits without leading zeros) of at most
     ``bits`` bits."""
     if not isinstance(value, str) or _QUANTITY.fullmatch(value) is None:
-        raise _bad(what, f"not a 0x-hex quantity: {value!r}")
+        raise _bad(what, f"not a 0x-hex quantity: {value!r}", refuse)
     n = int(value[2:], 16)
     if n >= 1 << bits:
-        raise _bad(what, f"{n} does not fit {bits} bits")
+        raise _bad(what, f"{n} does not fit {bits} bits", refuse)
     return n
 
 
-def data(value: Any, what: str, *, length: int | None = None) -> bytes:
+def data(value: Any, what: str, *, length: int | None = None, refuse: Refuse = TxKeyRefused) -> bytes:
     """JSON-RPC DATA (``0x`` and an even number of hex digits), of ``length`` bytes
     when given."""
     try:
         return hex_bytes(value, length=length, what=what)
     except ValueError as e:
-        raise _bad(what, str(e).removeprefix(f"{what}: ")) from None
+        raise _bad(what, str(e).removeprefix(f"{what}: "), refuse) from None
 
 
-def flag(value: Any, what: str) -> bool:
+def flag(value: Any, what: str, *, refuse: Refuse = TxKeyRefused) -> bool:
     """A JSON boolean."""
     if not isinstance(value, bool):
-        raise _bad(what, "not true or false")
+        raise _bad(what, "not true or false", refuse)
     return value
