@@ -28,14 +28,14 @@ ALLOWED = {
     # Chain applies the confidential module's system transactions to the registry
     # (ConfidentialState) and reads the policy in force (Attestation).
     "Chain": {"Primitives", "ChainTypes", "Storage", "Trie", "State", "Execution", "EVM", "Consensus", "ConfidentialState",
-              "Attestation", "Logging"},
+              "Attestation", "Logging", "CoreMetrics"},
     "P2P": {"Primitives", "ChainTypes", "Chain", "Consensus", "CSnappy", "COpenSSL", "NIOCore", "NIOPosix", "Logging",
-            "Crypto", "CryptoExtras"},
+            "Crypto", "CryptoExtras", "CoreMetrics"},
     # RPC also reads Consensus (clique_* methods) and EVM (call status codes); NIOPosix
     # gives it the worker threads for heavy requests, HummingbirdCore the connection cap.
     # conf_* methods read the registry in public state (ConfidentialState, Attestation, State).
     "RPC": {"Primitives", "ChainTypes", "Chain", "Consensus", "EVM", "State", "Attestation", "ConfidentialState", "Hummingbird", "HummingbirdCore",
-            "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging"},
+            "HummingbirdWebSocket", "HTTPTypes", "NIOCore", "NIOPosix", "Logging", "CoreMetrics"},
     # The quote layout, the ten-check verifier and the policy: pure code (X.509 through
     # swift-certificates, P-256 through swift-crypto).
     "Attestation": {"Primitives", "ChainTypes", "Crypto", "X509", "SwiftASN1"},
@@ -45,7 +45,7 @@ ALLOWED = {
     "ConfidentialState": {"Primitives", "ChainTypes", "State", "Attestation"},
     # The host side: the enclave client and process.
     "Confidential": {"Primitives", "ChainTypes", "Trie", "State", "Consensus", "Attestation", "EnclaveProtocol", "Crypto",
-                     "Logging", "ConfidentialState"},
+                     "Logging", "ConfidentialState", "CoreMetrics"},
     "Enclave": {"Primitives", "ChainTypes", "EVM", "Execution", "State", "Trie", "Consensus", "Attestation",
                 "EnclaveProtocol", "ConfidentialState", "Crypto", "CryptoExtras"},
     "Node": None,  # everything above

@@ -163,11 +163,32 @@ public final class Blockchain: Sendable {
     /// from the pool) skips recovering those signatures again.
     @discardableResult
     public func insert(_ block: Block, knownSenders: [Hash32: Address] = [:]) throws(BlockImportError) -> ImportResult {
-        let result = try importLock.withLock { _ throws(BlockImportError) -> ImportResult in
-            try insertLocked(block, knownSenders: knownSenders)
+        let started = ContinuousClock.now
+        let result: ImportResult
+        do {
+            result = try importLock.withLock { _ throws(BlockImportError) -> ImportResult in
+                try insertLocked(block, knownSenders: knownSenders)
+            }
+        } catch {
+            ChainMetrics.refused(error).increment()
+            throw error
         }
+        if result.kind != .alreadyKnown { Self.record(result, gasUsed: block.header.gasUsed, took: ContinuousClock.now - started) }
         announce(result)
         return result
+    }
+
+    /// Counts an import in the chain's metrics.
+    private static func record(_ result: ImportResult, gasUsed: UInt64, took: Duration) {
+        ChainMetrics.imported(result.kind).increment()
+        ChainMetrics.importDuration.record(took)
+        ChainMetrics.importedGas.increment(by: Int64(clamping: gasUsed))
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        if gasUsed > 0, seconds > 0 { ChainMetrics.lastImportRate.record(Double(gasUsed) / seconds / 1e6) }
+        if result.kind == .reorganized {
+            ChainMetrics.reorgs.increment()
+            ChainMetrics.reorgDepth.record(result.removedCanonical.count)
+        }
     }
 
     private func insertLocked(_ block: Block, knownSenders: [Hash32: Address]) throws(BlockImportError) -> ImportResult {

@@ -83,7 +83,9 @@ struct SystemTransactionBlock {
                 _ = try registry.applyVote(vote, sender: tx.sender, context: context, genesis: genesis)
                 succeeded = true
             case .join, .grant, .generation:
-                succeeded = try registry.apply(system, hash: tx.hash, sender: tx.sender, context: context) == .applied
+                let outcome = try registry.apply(system, hash: tx.hash, sender: tx.sender, context: context)
+                succeeded = outcome == .applied
+                if case .join = system.payload { ChainMetrics.attestationVerdict(outcome) }
             }
             try state.setNonce(tx.sender, nonce + 1)
             try state.finalizeTransaction(deleteEmptyTouched: false)

@@ -61,6 +61,9 @@ struct RPCOptions: ParsableArguments {
     @Flag(name: .customLong("rpc-full-extradata"), help: "Same as --rpc-extradata full.")
     var fullExtraData = false
 
+    @Flag(name: .customLong("no-status-page"), help: "Do not serve the status page (GET /status and /status.json) on the JSON-RPC port.")
+    var noStatusPage = false
+
     enum ExtraDataView: String, ExpressibleByArgument { case full, vanity }
 
     func configuration(for role: Role) throws -> RPCServerConfiguration {
@@ -78,6 +81,7 @@ struct RPCOptions: ParsableArguments {
                                 corsOrigins: corsDomains.isEmpty && role == .dev ? OriginRule.local : cors)
         guard maxConnections > 0 else { throw CLIError("--rpc-max-connections must be at least 1") }
         c.maxConnections = maxConnections
+        c.statusPage = !noStatusPage
         return c
     }
 
@@ -112,12 +116,49 @@ struct RPCOptions: ParsableArguments {
     }
 }
 
-func makeLogger(_ label: String) -> Logger {
-    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-    var logger = Logger(label: label)
-    logger.logLevel = .info
-    return logger
+/// The logging and metrics flags `dev` and `node` share.
+struct ObservabilityOptions: ParsableArguments {
+    @Option(name: .customLong("log-format"), help: "Log lines on standard error: text, or json (one object per line).")
+    var logFormat: LogFormatArgument = .text
+
+    enum LogFormatArgument: String, ExpressibleByArgument { case text, json }
+
+    @Option(help: "Log level: 0 silent … 5 trace (go-ethereum's numbers), or a name: error, warn, info, debug, trace.")
+    var verbosity = "3"
+
+    @Flag(help: "Serve Prometheus metrics at http://METRICS-ADDR:METRICS-PORT/metrics (with /health and /ready).")
+    var metrics = false
+
+    @Option(name: .customLong("metrics-addr"), help: "Address the metrics endpoint listens on.")
+    var metricsAddr = "127.0.0.1"
+
+    @Option(name: .customLong("metrics-port"), help: "Port of the metrics endpoint.")
+    var metricsPort = 6060
+
+    @Option(name: .customLong("ready-max-behind"), help: "GET /ready fails while the node is more than this many blocks behind its peers.")
+    var readyMaxBehind: UInt64 = 2
+
+    /// Bootstraps logging (and metrics, with --metrics) and returns the command's logger.
+    func logger(_ label: String) throws -> Logger {
+        guard let level = NodeLogging.level(verbosity) else {
+            throw CLIError("--verbosity: expected 0-5 or a level name (error, warn, info, debug, trace), got \(verbosity)")
+        }
+        return NodeLogging.bootstrap(format: logFormat == .json ? .json : .text, level: level, label: label)
+    }
+
+    /// Applies the metrics and readiness settings to `config`.
+    func apply(to config: inout NodeConfiguration) throws {
+        config.readyMaxBlocksBehind = readyMaxBehind
+        guard metrics else { return }
+        guard (0...65_535).contains(metricsPort) else { throw CLIError("--metrics-port: not a port: \(metricsPort)") }
+        var m = MetricsConfiguration()
+        m.host = metricsAddr
+        m.port = metricsPort
+        config.metrics = m
+        _ = NodeMetrics.registry()
+    }
 }
+
 
 /// `cloister dev`: a one-node development chain with prefunded test accounts.
 struct DevCommand: AsyncParsableCommand {
@@ -151,8 +192,10 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var rpc: RPCOptions
 
+    @OptionGroup var observability: ObservabilityOptions
+
     func run() async throws {
-        let logger = makeLogger("cloister.dev")
+        let logger = try observability.logger("cloister.dev")
         let keys: [Secp256k1.PrivateKey]
         do { keys = try DevChain.accounts() } catch { throw CLIError("deriving the dev accounts: \(error)") }
         let temporary = datadir == nil
@@ -177,6 +220,8 @@ struct DevCommand: AsyncParsableCommand {
             config.enclave = EnclaveSettings(source: .launch(binary: confidential.enclaveBinary, platformFile: confidential.platformFile))
         }
         config.unlockedAccounts = keys
+        config.role = "dev"
+        try observability.apply(to: &config)
         config.pool.globalSlots = 100_000
         config.pool.globalQueue = 20_000
         let node: ChainNode
@@ -237,6 +282,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var rpc: RPCOptions
 
+    @OptionGroup var observability: ObservabilityOptions
+
     @Option(help: "authority (seals with --unlock) or observer (no key: verifies, serves reads, relays transactions).")
     var role: NodeRole = .authority
 
@@ -287,7 +334,7 @@ struct NodeCommand: AsyncParsableCommand {
     enum NodeRole: String, ExpressibleByArgument { case authority, observer }
 
     func run() async throws {
-        let logger = makeLogger("cloister.node")
+        let logger = try observability.logger("cloister.node")
         if role == .observer && unlock != nil { throw CLIError("an observer holds no sealing key: drop --unlock or use --role authority") }
         var genesisBytes: [UInt8]?
         if let genesis {
@@ -310,10 +357,12 @@ struct NodeCommand: AsyncParsableCommand {
         }
         var config = NodeConfiguration(dataDirectory: datadir, genesis: genesisBytes, sealingKey: key,
                                        rpc: try rpc.configuration(for: .node), rpcLimits: try rpc.limits(for: .node))
+        config.role = role.rawValue
+        try observability.apply(to: &config)
         if !noP2P {
             try FileManager.default.createDirectory(atPath: datadir, withIntermediateDirectories: true)
             let nodeKey = try NodeKeyFile.loadOrCreate(at: nodekey ?? (datadir as NSString).appendingPathComponent("nodekey"))
-            var p2p = P2PConfiguration(nodeKey: nodeKey, clientID: NodeVersion.clientVersion)
+            var p2p = P2PConfiguration(nodeKey: nodeKey, clientID: NodeVersion.peerClientID(role: role.rawValue))
             p2p.host = p2pAddr
             p2p.port = port
             p2p.maxPeers = maxPeers

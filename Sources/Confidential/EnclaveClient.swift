@@ -5,7 +5,9 @@ import Synchronization
 /// Why a request to the enclave failed.
 public struct EnclaveClientError: Error, Sendable, CustomStringConvertible {
     public let reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// The enclave answered with an error reply (it refused), as opposed to a broken link.
+    public let refused: Bool
+    public init(_ reason: String, refused: Bool = false) { self.reason = reason; self.refused = refused }
     public var description: String { reason }
 }
 
@@ -31,7 +33,20 @@ public final class EnclaveClient: Sendable {
 
     /// Sends one request and waits for its reply. An enclave error reply becomes an error.
     public func request(_ request: HostRequest) throws(EnclaveClientError) -> EnclaveReply {
-        let result: Result<EnclaveReply, EnclaveClientError> = state.withLock { s in
+        let started = ContinuousClock.now
+        let result = exchange(request)
+        let (seconds, atto) = (ContinuousClock.now - started).components
+        let outcome: String
+        switch result {
+        case .success: outcome = "ok"
+        case .failure(let e): outcome = e.refused ? "refused" : "failed"
+        }
+        EnclaveMetrics.record(request, outcome: outcome, nanoseconds: seconds &* 1_000_000_000 &+ atto / 1_000_000_000)
+        return try result.get()
+    }
+
+    private func exchange(_ request: HostRequest) -> Result<EnclaveReply, EnclaveClientError> {
+        state.withLock { s in
             let id = s.nextID
             s.nextID &+= 1
             do { try s.socket.send(EnclaveFrame.encode(type: request.type, requestID: id, payload: request.payload)) } catch {
@@ -40,7 +55,9 @@ public final class EnclaveClient: Sendable {
             do {
                 guard let frame = try s.socket.receive() else { return .failure(EnclaveClientError("the enclave closed the connection")) }
                 let reply = try EnclaveReply(frame: frame)
-                if case .error(let code, let message) = reply { return .failure(EnclaveClientError("the enclave refused (\(code)): \(message)")) }
+                if case .error(let code, let message) = reply {
+                    return .failure(EnclaveClientError("the enclave refused (\(code)): \(message)", refused: true))
+                }
                 guard frame.requestID == id else {
                     return .failure(EnclaveClientError("reply to request \(frame.requestID), expected \(id)"))
                 }
@@ -49,7 +66,6 @@ public final class EnclaveClient: Sendable {
                 return .failure(EnclaveClientError("enclave reply: \(error)"))
             }
         }
-        return try result.get()
     }
 
     /// Version exchange and liveness.

@@ -32,6 +32,13 @@ public struct NodeConfiguration: Sendable {
     public var refusesTransactions: String?
     /// The enclave this authority runs (chains with `config.confidential`); needs ``sealingKey``.
     public var enclave: EnclaveSettings?
+    /// Where `/metrics` is served; nil for no metrics endpoint.
+    public var metrics: MetricsConfiguration?
+    /// The role the status page shows (`authority`, `observer`, `dev`); by default
+    /// `authority` with a sealing key, `observer` without.
+    public var role: String?
+    /// `/ready` fails while the node is more than this many blocks behind its peers.
+    public var readyMaxBlocksBehind: UInt64 = 2
 
     public init(dataDirectory: String, genesis: [UInt8]? = nil, sealingKey: Secp256k1.PrivateKey? = nil,
                 rpc: RPCServerConfiguration = RPCServerConfiguration(), rpcLimits: RPCLimits = RPCLimits(),
@@ -127,10 +134,18 @@ public final class ChainNode: Sendable {
         }
         var status = NodeStatus()
         status.refusesTransactions = configuration.refusesTransactions
+        status.role = configuration.role ?? (configuration.sealingKey == nil ? "observer" : "authority")
+        status.sealer = configuration.sealingKey?.address
+        status.readyMaxBlocksBehind = configuration.readyMaxBlocksBehind
         if let network {
             status.listening = { network.isListening }
             status.peerCount = { network.peerCount }
             status.admin = NetworkSetup.hooks(network, advertisedHost: configuration.advertisedHost)
+            status.syncing = {
+                let p = network.syncProgress()
+                guard p.syncing else { return nil }
+                return SyncProgress(startingBlock: p.startingBlock, currentBlock: p.currentBlock, highestBlock: p.highestBlock)
+            }
         }
         if let key = configuration.sealingKey, let policy = chain.config.confidential {
             let chain = self.chain, pool = self.pool
@@ -139,6 +154,7 @@ public final class ChainNode: Sendable {
                 let agent = ConfidentialAgent(chain: chain, pool: pool, clique: clique, key: key, enclave: enclave, policy: policy,
                                               logger: logger)
                 hooks.txKey = { header in try agent.txKey(at: header) }
+                status.enclave = { agent.summary() }
                 self.agent = agent
             } else {
                 self.agent = nil
@@ -185,13 +201,18 @@ public final class ChainNode: Sendable {
                                                "chainId": "\(chain.config.chainID)"])
         let app = RPCServer.application(backend: backend, configuration: configuration.rpc, logger: logger)
         var services: [any Service] = [app]
+        if let metrics = configuration.metrics {
+            services.append(MetricsServer.application(node: self, registry: NodeMetrics.registry(), configuration: metrics,
+                                                      logger: logger))
+            logger.info("Metrics listening", metadata: ["url": "http://\(metrics.host):\(metrics.port)/metrics"])
+        }
+        BlockLog.follow(chain, clique: clique, own: configuration.sealingKey?.address, logger: logger)
         if let network { services.append(NetworkService(network: network)) }
         if let key = configuration.sealingKey {
             let logger = self.logger
             let builder = BlockBuilder(chain: chain, pool: pool, key: key)
             let producer = BlockProducer(builder: builder, onSealed: { block in
-                logger.info("Sealed block", metadata: ["number": "\(block.header.number)", "txs": "\(block.transactions.count)",
-                                                      "gas": "\(block.header.gasUsed)", "hash": "\(block.hash)"])
+                BlockLog.sealed(block, signer: key.address, logger: logger)
             }, onError: { error in
                 logger.error("Sealing failed", metadata: ["error": "\(error)"])
             })
@@ -203,6 +224,7 @@ public final class ChainNode: Sendable {
         let rpc = configuration.rpc
         logger.info("JSON-RPC listening", metadata: [
             "http": "http://\(rpc.host):\(rpc.port)", "ws": "ws://\(rpc.host):\(rpc.port)",
+            "status": rpc.statusPage ? "http://\(rpc.host):\(rpc.port)/status" : "off",
             "http-api": "\(rpc.httpNamespaces.sorted().map(\.rawValue).joined(separator: ","))",
             "ws-api": "\(rpc.webSocketNamespaces.sorted().map(\.rawValue).joined(separator: ","))",
             "vhosts": "\(rpc.access.virtualHosts.joined(separator: ","))",
@@ -237,6 +259,13 @@ public enum NodeVersion {
     /// go-ethereum's layout, `Name/vVERSION/OS-ARCH/LANGUAGE`, with the platform this
     /// binary was built for (e.g. `Cloister/v0.1.0-dev/linux-amd64/swift6.3`).
     public static var clientVersion: String { "Cloister/v\(string)/\(os)-\(arch)/\(language)" }
+
+    /// The devp2p Hello client id: ``clientVersion`` with the node's role in go-ethereum's
+    /// identity slot (`Cloister/authority/v0.1.0-dev/linux-amd64/swift6.3`), so peers' status
+    /// pages can tell authorities from observers (a peer's word, shown as such).
+    public static func peerClientID(role: String) -> String {
+        "Cloister/\(role)/v\(string)/\(os)-\(arch)/\(language)"
+    }
 
     /// ``clientVersion``, flagged on a chain that accepts simulated enclaves.
     public static func clientVersion(simulatedTEE: Bool) -> String {

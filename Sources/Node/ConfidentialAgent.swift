@@ -64,6 +64,35 @@ final class ConfidentialAgent: Sendable {
         self.genesisPolicy = policy; self.logger = logger
     }
 
+    /// This node's enclave for operators (status page, `/ready`): trusted when the registry
+    /// at the head holds it as trusted and it holds the current key generation (or none
+    /// exists yet).
+    func summary() -> EnclaveSummary {
+        let held = progress.withLock { $0.linked?.generations ?? [] }
+        let status = enclave.status
+        var trusted = false
+        var reason: String?
+        do {
+            let registry = Registry(slots: RegistryReaderSlots(reader: try chain.state.latest()))
+            let current = try registry.currentGeneration()
+            if let me = try registry.enclave(enclave.enclaveID) {
+                if me.standing != .trusted {
+                    reason = "the registry holds it as \(me.standing.name)"
+                } else if current > 0 && !held.contains(current) {
+                    reason = "it does not hold key generation \(current) yet"
+                } else {
+                    trusted = true
+                }
+            } else {
+                reason = "not registered yet (its join is pending)"
+            }
+        } catch {
+            reason = "the registry could not be read: \(error)"
+        }
+        return EnclaveSummary(trusted: trusted, reason: reason, enclaveID: enclave.enclaveID, measurement: status.mrEnclave,
+                              simulated: status.simulated, generations: held.sorted())
+    }
+
     /// Follows the chain from now on (and acts once on the current head).
     func start() {
         chain.onHeadChange { [weak self] _ in self?.schedule() }

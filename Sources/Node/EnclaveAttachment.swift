@@ -70,7 +70,8 @@ final class EnclaveAttachment: Sendable {
                 // this platform opens them), so a restart needs no new join or grant.
                 process = try EnclaveProcess(binary: binary ?? EnclaveProcess.defaultBinary, socketPath: socketPath,
                                              platformFile: platformFile, genesisFile: genesisFile, authority: authority,
-                                             sealedPath: (dir as NSString).appendingPathComponent("enclave.sealed"), debug: settings.debug)
+                                             sealedPath: (dir as NSString).appendingPathComponent("enclave.sealed"), debug: settings.debug,
+                                             logger: logger)
             } catch { throw NodeError("enclave: \(error)") }
         }
         let client: EnclaveClient

@@ -66,7 +66,8 @@ public enum NetworkSetup {
             peers: {
                 network.peerInfos().map { p in
                     AdminHooks.PeerEntry(id: p.id.description, name: p.clientID, capabilities: p.capabilities, inbound: p.inbound,
-                                         remoteAddress: p.remoteAddress, head: p.head, totalDifficulty: p.totalDifficulty)
+                                         remoteAddress: p.remoteAddress, head: p.head, totalDifficulty: p.totalDifficulty,
+                                         latency: p.latency)
                 }
             },
             addPeer: { text in

@@ -69,8 +69,36 @@ public struct NodeStatus: Sendable {
     /// When set, transactions sent over RPC are refused with this message (an observer
     /// under `--no-tx-relay`).
     public var refusesTransactions: String?
+    /// The node's role as the status page shows it (`authority`, `observer`, `dev`).
+    public var role = "observer"
+    /// The sealing key's address, for an authority.
+    public var sealer: Address?
+    /// The node's own enclave, for an authority that runs one (status page, `/ready`).
+    public var enclave: (@Sendable () -> EnclaveSummary)?
+    /// `/ready` holds while the node is at most this many blocks behind its peers' head.
+    public var readyMaxBlocksBehind: UInt64 = 2
 
     public init() {}
+}
+
+/// What the node knows of its own enclave, for operators (no secret: ids, measurement,
+/// which generations it holds).
+public struct EnclaveSummary: Sendable, Equatable {
+    /// Registered, trusted by the registry, and holding the current key generation (or no
+    /// generation exists yet).
+    public var trusted: Bool
+    /// Why not, when not trusted.
+    public var reason: String?
+    public var enclaveID: Hash32
+    public var measurement: Hash32
+    public var simulated: Bool
+    /// The key generations the enclave holds.
+    public var generations: [UInt32]
+
+    public init(trusted: Bool, reason: String?, enclaveID: Hash32, measurement: Hash32, simulated: Bool, generations: [UInt32]) {
+        self.trusted = trusted; self.reason = reason; self.enclaveID = enclaveID; self.measurement = measurement
+        self.simulated = simulated; self.generations = generations
+    }
 }
 
 /// `eth_syncing`'s object.

@@ -26,6 +26,10 @@ public final class RPCHandler: Sendable {
     /// Bytes of answers one batch may produce; the rest get ``RPCError/responseTooLarge``.
     let batchResponseMaxBytes: Int
 
+    /// Each called method's metrics, made at its first call (so `/metrics` lists only
+    /// methods in use); names not registered share `unknown`.
+    private let meters = Mutex<[String: RPCMethodMetrics]>([:])
+
     init(methods: [String: MethodHandler], batchRequestLimit: Int = 1_000, batchResponseMaxBytes: Int = 25_000_000) {
         self.methods = methods
         self.batchRequestLimit = batchRequestLimit
@@ -88,16 +92,31 @@ public final class RPCHandler: Sendable {
             return Self.response(id: id ?? .null, error: .invalidRequest("method must be a string"))
         }
         let result: JSON
+        let meter = self.meter(methods[method] == nil ? "unknown" : method)
+        let started = ContinuousClock.now
         do {
+            defer { meter.duration.record(ContinuousClock.now - started) }
+            meter.requests.increment()
             guard let handler = methods[method] else { throw RPCError.methodNotFound(method) }
             result = try await handler(try Params(call["params"]), context)
         } catch {
+            let rpcError = error as? RPCError ?? .internalError("\(error)")
+            meter.failed(code: rpcError.code)
             // A notification (no id) gets no response, even for errors.
             guard let id else { return nil }
-            return Self.response(id: id, error: error as? RPCError ?? .internalError("\(error)"))
+            return Self.response(id: id, error: rpcError)
         }
         guard let id else { return nil }
         return .object([("jsonrpc", .string("2.0")), ("id", id), ("result", result)])
+    }
+
+    private func meter(_ name: String) -> RPCMethodMetrics {
+        meters.withLock { m in
+            if let existing = m[name] { return existing }
+            let made = RPCMethodMetrics(method: name)
+            m[name] = made
+            return made
+        }
     }
 
     static func response(id: JSON, error: RPCError) -> JSON {

@@ -100,7 +100,19 @@ public final class TransactionPool: Sendable {
         return results
     }
 
+    /// ``admitUnmetered(_:)``, counted in the pool's metrics.
     private func admit(_ tx: SignedTransaction) throws(PoolError) -> RecoveredTransaction {
+        do {
+            let recovered = try admitUnmetered(tx)
+            ChainMetrics.poolAdmitted.increment()
+            return recovered
+        } catch {
+            ChainMetrics.poolRejected(error).increment()
+            throw error
+        }
+    }
+
+    private func admitUnmetered(_ tx: SignedTransaction) throws(PoolError) -> RecoveredTransaction {
         if state.withLock({ $0.byHash[tx.hash] != nil }) { throw .alreadyKnown }
         let head = chain.head.header
         let size = tx.networkEncoding.count

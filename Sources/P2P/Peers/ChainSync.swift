@@ -54,6 +54,7 @@ extension P2PNetwork {
             guard h.number == start + 1 + UInt64(i) else { throw PeerError.protocolBreach("headers out of order") }
             if i > 0, h.parentHash != headers[i - 1].hash { throw PeerError.protocolBreach("headers do not link") }
         }
+        if let last = headers.last { noteShown(number: last.number) }
         // Headers we already have need no body.
         let needed = headers.filter { chain.header(hash: $0.hash) == nil }
         guard !needed.isEmpty else {

@@ -19,7 +19,7 @@ extension P2PNetwork {
             do { message = try P2PMessage.decode(id: id, payload: payload) } catch { throw .malformed("\(error)") }
             switch message {
             case .ping: peer.send(.pong)
-            case .pong: break
+            case .pong: peer.receivedPong()
             case .disconnect(let reason): throw .disconnected(reason)
             case .hello: throw .protocolBreach("a second Hello")
             }
@@ -60,6 +60,7 @@ extension P2PNetwork {
             let hash = m.block.hash
             peer.markBlock(hash)
             peer.updateHead(hash, totalDifficulty: m.totalDifficulty)
+            noteShown(number: m.block.header.number)
             await importFromPeer([m.block], peer: peer)
         case .newBlockHashes(let m):
             let unknown = m.blocks.filter { peer.markBlock($0.hash); return chain.header(hash: $0.hash) == nil }

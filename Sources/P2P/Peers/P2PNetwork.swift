@@ -33,6 +33,8 @@ public final class P2PNetwork: Sendable {
     private let bans = Mutex<[NodeID: ContinuousClock.Instant]>([:])
     private let dialTargets: Mutex<[NodeID: EnodeURL]>
     private let boundPort = Mutex<Int?>(nil)
+    /// Where the current catch-up started and the highest block number a peer showed.
+    private let syncMarks = Mutex<(start: UInt64?, highest: UInt64)>((nil, 0))
     private let events: AsyncStream<NetworkEvent>.Continuation
     private let eventStream: Mutex<AsyncStream<NetworkEvent>?>
     /// Admitted transactions waiting to be gossiped, apart from `events` so that a flood
@@ -77,6 +79,29 @@ public final class P2PNetwork: Sendable {
     public var isListening: Bool { listeningPort != nil }
     public var peerCount: Int { peers.withLock { $0.count } }
     public func peerInfos() -> [PeerInfo] { peers.withLock { Array($0.values) }.map(\.info).sorted { $0.id.description < $1.id.description } }
+
+    /// How far this node is behind its peers (`eth_syncing`, `/ready`): syncing while a
+    /// connected peer claims more total difficulty than our head. The highest block is
+    /// the highest number a peer has shown us in headers or a NewBlock during this
+    /// catch-up (at least one past our head while a peer is ahead); it is an estimate by
+    /// peers' word, forgotten once no peer is ahead.
+    public func syncProgress() -> (syncing: Bool, startingBlock: UInt64, currentBlock: UInt64, highestBlock: UInt64) {
+        let head = chain.head
+        let localTD = chain.totalDifficulty(hash: head.hash) ?? .zero
+        let current = head.header.number
+        let ahead = connectedPeers.contains { $0.totalDifficulty > localTD }
+        return syncMarks.withLock { m in
+            guard ahead else { m = (nil, 0); return (false, current, current, current) }
+            let start = m.start ?? current
+            m.start = start
+            return (true, start, current, max(m.highest, current + 1))
+        }
+    }
+
+    /// Notes a block number a peer showed (headers it served, a block it announced).
+    func noteShown(number: UInt64) {
+        syncMarks.withLock { $0.highest = max($0.highest, number) }
+    }
 
     /// This node's enode URL with `host` (the address peers should dial).
     public func enode(host: String = "127.0.0.1") -> String {
@@ -218,12 +243,16 @@ public final class P2PNetwork: Sendable {
             case .malformed, .protocolBreach: if let remote { ban(remote) }
             default: break
             }
+            let labels = error.metricLabels
+            P2PMetrics.sessionEnded(side: labels.side, reason: labels.reason)
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "reason": "\(error)"])
         } catch let error as RLPxError {
             // After the handshake, bytes that are not a valid frame come from the key holder itself.
             if let remote { ban(remote) }
+            P2PMetrics.sessionEnded(side: "local", reason: remote == nil ? "handshake_failed" : "breach_of_protocol")
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         } catch {
+            P2PMetrics.sessionEnded(side: "local", reason: remote == nil ? "handshake_failed" : "error")
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         }
     }
@@ -313,6 +342,7 @@ public final class P2PNetwork: Sendable {
                         })
         guard register(peer) else { try await refuse(.alreadyConnected) }
         defer { unregister(peer) }
+        P2PMetrics.connected(inbound: inbound)
         logger.info("Peer connected", metadata: ["peer": "\(remote.short)", "client": "\(theirs.clientID)",
                                                  "inbound": "\(inbound)", "address": "\(address)"])
         events.yield(.sync)
@@ -324,15 +354,17 @@ public final class P2PNetwork: Sendable {
                 }
             }
             group.addTask {
+                // A first ping at once measures the latency early; then one every 15 s.
                 while true {
+                    peer.ping()
                     try await Task.sleep(for: .seconds(15))
-                    peer.send(.ping)
                 }
             }
             defer { group.cancelAll() }
             do {
                 while let frame = try await frames.next() {
                     let (id, payload) = try PeerWire.parse(Array(buffer: frame), snappy: true)
+                    P2PMetrics.received(bytes: frame.readableBytes, id: id)
                     try await handle(id: id, payload: payload, from: peer)
                 }
                 throw PeerError.closed

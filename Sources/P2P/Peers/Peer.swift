@@ -13,6 +13,8 @@ public struct PeerInfo: Sendable, Equatable {
     public var capabilities: [String]
     public var head: Hash32
     public var totalDifficulty: UInt256
+    /// The last ping's round trip (devp2p Ping to Pong), once one was answered.
+    public var latency: Duration?
 }
 
 /// A set that remembers at most `2 × capacity` recent members (two generations): what
@@ -71,6 +73,8 @@ final class Peer: Sendable {
         var queuedBytes = 0
         var closed = false
         var fetches = 0
+        var pingSentAt: ContinuousClock.Instant?
+        var latency: Duration?
     }
     private let state: Mutex<State>
     private let outbound: AsyncStream<[UInt8]>.Continuation
@@ -85,9 +89,24 @@ final class Peer: Sendable {
     }
 
     var info: PeerInfo {
-        let s = state.withLock { ($0.head, $0.totalDifficulty) }
+        let s = state.withLock { ($0.head, $0.totalDifficulty, $0.latency) }
         return PeerInfo(id: id, clientID: hello.clientID, inbound: inbound, remoteAddress: remoteAddress,
-                        capabilities: table.capabilities.map(\.description), head: s.0, totalDifficulty: s.1)
+                        capabilities: table.capabilities.map(\.description), head: s.0, totalDifficulty: s.1, latency: s.2)
+    }
+
+    /// Sends a devp2p Ping and notes when, to measure the round trip.
+    func ping() {
+        state.withLock { if $0.pingSentAt == nil { $0.pingSentAt = .now } }
+        send(.ping)
+    }
+
+    /// A Pong arrived: the round trip since the unanswered Ping, if one was sent.
+    func receivedPong() {
+        state.withLock { s in
+            guard let sent = s.pingSentAt else { return }
+            s.latency = .now - sent
+            s.pingSentAt = nil
+        }
     }
 
     var totalDifficulty: UInt256 { state.withLock { $0.totalDifficulty } }
@@ -120,12 +139,16 @@ final class Peer: Sendable {
 
     /// Queues an eth/68 message; a peer whose queue is full is disconnected.
     func send(_ message: Eth.Message) {
-        enqueue(PeerWire.frame(id: ethOffset + message.id.rawValue, payload: message.payload, snappy: true))
+        let frame = PeerWire.frame(id: ethOffset + message.id.rawValue, payload: message.payload, snappy: true)
+        P2PMetrics.sent(bytes: frame.count, baseProtocol: false)
+        enqueue(frame)
     }
 
     /// Queues a base-protocol message.
     func send(_ message: P2PMessage) {
-        enqueue(PeerWire.frame(id: message.id.rawValue, payload: message.payload, snappy: true))
+        let frame = PeerWire.frame(id: message.id.rawValue, payload: message.payload, snappy: true)
+        P2PMetrics.sent(bytes: frame.count, baseProtocol: true)
+        enqueue(frame)
     }
 
     /// The queue's writer took one message of `bytes` bytes off.

@@ -23,10 +23,12 @@ public struct AdminHooks: Sendable {
         public var remoteAddress: String
         public var head: Hash32
         public var totalDifficulty: UInt256
+        /// The last devp2p ping's round trip, once one was answered.
+        public var latency: Duration?
         public init(id: String, name: String, capabilities: [String], inbound: Bool, remoteAddress: String,
-                    head: Hash32, totalDifficulty: UInt256) {
+                    head: Hash32, totalDifficulty: UInt256, latency: Duration? = nil) {
             self.id = id; self.name = name; self.capabilities = capabilities; self.inbound = inbound
-            self.remoteAddress = remoteAddress; self.head = head; self.totalDifficulty = totalDifficulty
+            self.remoteAddress = remoteAddress; self.head = head; self.totalDifficulty = totalDifficulty; self.latency = latency
         }
     }
 

@@ -41,6 +41,18 @@ public struct AccessPolicy: Sendable, Equatable {
         return webSocketOrigins.contains { $0.matches(origin) }
     }
 
+    /// ``allowsWebSocket(origin:)``, or a same-origin page: one this server itself served
+    /// (the node's status page), whose `Origin` names exactly the `Host` it was asked as,
+    /// and that host is an allowed virtual host.
+    public func allowsWebSocket(origin: String?, host: String?) -> Bool {
+        if allowsWebSocket(origin: origin) { return true }
+        guard let origin, let host, allowsHost(host) else { return false }
+        for scheme in ["http://", "https://"] where origin.lowercased().hasPrefix(scheme) {
+            return origin.dropFirst(scheme.count).lowercased() == host.lowercased()
+        }
+        return false
+    }
+
     /// The value for `Access-Control-Allow-Origin` answering `origin`, or nil when CORS
     /// does not allow it (the browser then keeps the response from the page).
     public func corsAllowOrigin(for origin: String?) -> String? {

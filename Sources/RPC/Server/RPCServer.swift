@@ -23,6 +23,9 @@ public struct RPCServerConfiguration: Sendable {
     public var maxConnections = 1_000
     /// An HTTP connection idle this long is closed (go-ethereum: 120 s).
     public var idleTimeout: Duration = .seconds(120)
+    /// Whether `GET /status` (the status page) and `/status.json` are served.
+    /// `GET /health` and `/ready` always are.
+    public var statusPage = true
 
     public init() {}
 }
@@ -70,6 +73,21 @@ public enum RPCServer {
             return jsonResponse(answer, status: .ok)
         }
         router.on("/", method: .options) { _, _ -> Response in Response(status: .noContent) }
+        router.get("/health") { _, _ -> Response in
+            jsonResponse(backend.healthBody(ready: nil).serialized, status: .ok)
+        }
+        router.get("/ready") { _, _ -> Response in
+            let ready = backend.readiness()
+            return jsonResponse(backend.healthBody(ready: ready).serialized, status: ready.ready ? .ok : .serviceUnavailable)
+        }
+        if configuration.statusPage {
+            router.get("/status") { _, _ -> Response in StatusPageRoute.page() }
+            router.get("/status.json") { _, _ -> Response in
+                var response = jsonResponse(backend.statusReport().serialized, status: .ok)
+                response.headers[.cacheControl] = "no-store"
+                return response
+            }
+        }
         router.get("/") { _, _ -> Response in
             jsonResponse(Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"send JSON-RPC requests with POST"}}"#.utf8),
                          status: .methodNotAllowed)
@@ -81,7 +99,8 @@ public enum RPCServer {
             router: router,
             server: .http1WebSocketUpgrade(configuration: wsConfig) { head, _, _ in
                 // Hummingbird answers a refused upgrade with 400 and closes the connection.
-                guard access.allowsWebSocket(origin: head.headerFields[.origin]) else { return .dontUpgrade }
+                guard access.allowsWebSocket(origin: head.headerFields[.origin], host: head.authority)
+                else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     let connection = connections.add(1, ordering: .relaxed).newValue
                     let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(10_000))

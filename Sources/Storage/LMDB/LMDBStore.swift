@@ -48,6 +48,18 @@ public final class LMDBStore: KeyValueStore {
     /// The largest key the tables accept (`mdb_env_get_maxkeysize`).
     public var maxKeySize: Int { env.maxKeySize }
 
+    /// How much of the memory map the data file uses: `used` bytes (pages up to the last
+    /// one written, times the page size) of `mapSize`. Nil if LMDB cannot say.
+    public var mapUsage: (used: Int, mapSize: Int)? {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        guard mdb_env_info(env.handle, &info) == 0, mdb_env_stat(env.handle, &stat) == 0 else { return nil }
+        let (pages, o1) = info.me_last_pgno.addingReportingOverflow(1)
+        let (used, o2) = pages.multipliedReportingOverflow(by: Int(stat.ms_psize))
+        guard !o1, !o2 else { return nil }
+        return (used, info.me_mapsize)
+    }
+
     /// Opens (or creates, mode 0700) the data directory at `path`.
     ///
     /// - Parameters:
