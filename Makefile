@@ -5,8 +5,11 @@ SHELL        := /bin/bash
 SWIFT        ?= swift
 APT_PACKAGES := pkg-config libsecp256k1-dev liblmdb-dev libssl-dev libgmp-dev libsnappy-dev python3 python3-venv iproute2
 BENCH_APT    := openssl gcc
+# What `make test` drives besides the node: a headless browser for the status page and a
+# real Prometheus for the metrics endpoint (installed without recommended packages).
+TEST_APT     := chromium chromium-driver prometheus
 
-.PHONY: dev devnet test statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help
+.PHONY: dev devnet test test-deps statetests fuzz fuzz-smoke deps build check-layers import-check bench clean help
 
 help:
 	@echo "make dev    build and start a one-node dev chain (JSON-RPC on 127.0.0.1:8545; DEV_ARGS=... for more flags)"
@@ -50,7 +53,10 @@ TIMING_SUITES := SealingUnderLoadTests|ServerAccessTests|RequestLimitTests|Netwo
 
 # The crash test drives the debug `cloister` binary, and the enclave tests a real
 # `cloister-enclave` process, so both are built first.
-test: deps check-layers import-check
+test-deps:
+	@APT_NO_RECOMMENDS=1 bash tools/install-deps.sh $(TEST_APT)
+
+test: deps test-deps check-layers import-check
 	$(SWIFT) build --product cloister
 	$(SWIFT) build --product cloister-enclave
 	$(SWIFT) test --skip '$(TIMING_SUITES)'
@@ -58,6 +64,7 @@ test: deps check-layers import-check
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash Tests/e2e/run.sh
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" Tests/e2e/.venv/bin/python tools/devnet/scenarios.py
 	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" bash clients/python/run-tests.sh
+	CLOISTER_BIN="$$($(SWIFT) build --show-bin-path)/cloister" Tests/e2e/.venv/bin/python tools/devnet/status_page_test.py --out Tests/e2e/out
 	@$(MAKE) --no-print-directory statetests
 	@$(MAKE) --no-print-directory fuzz-smoke
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Cloister builds against, only those missing.
 # Usage: tools/install-deps.sh PACKAGE...   (runs `apt-get update` once, only if something is missing)
+#        APT_NO_RECOMMENDS=1 tools/install-deps.sh ...   installs without recommended packages
 set -euo pipefail
 
 missing=()
@@ -17,4 +18,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq "${missing[@]}"
+extra=()
+[ "${APT_NO_RECOMMENDS:-0}" = 1 ] && extra+=(--no-install-recommends)
+$SUDO apt-get install -y -qq "${extra[@]}" "${missing[@]}"

@@ -89,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--chain-id", type=int, default=7331)
     p.add_argument("--p2p-port", type=int, default=30303)
     p.add_argument("--rpc-port", type=int, default=8545)
+    p.add_argument("--metrics-port", type=int, default=6060,
+                   help="first node's Prometheus metrics port (the next nodes count up); 0 for no metrics")
     p.add_argument("--bin", default=os.environ.get("CLOISTER_BIN", str(ROOT / ".build/debug/cloister")))
     p.add_argument("--prepare-only", action="store_true", help="write keys, genesis and data dirs, start nothing")
     p.add_argument("--confidential", action="store_true",
@@ -123,8 +125,12 @@ def prepare(args) -> tuple[Path, list[dict]]:
         _, node_id = key_info(args.bin, nodekey)
         node = {"name": d.name, "dir": d, "role": role, "id": node_id, "host": "127.0.0.1",
                 "p2p": args.p2p_port + i, "rpc": args.rpc_port + i}
+        if getattr(args, "metrics_port", 0):
+            node["metrics"] = args.metrics_port + i
         if netns:  # own address, so every node can use the same ports
             node |= {"ns": netns[i][0], "host": netns[i][1], "p2p": args.p2p_port, "rpc": args.rpc_port}
+            if getattr(args, "metrics_port", 0):
+                node["metrics"] = args.metrics_port
         if role == "authority":
             raw = d / "sealing.key"
             raw.write_text(secrets.token_hex(32))
@@ -138,6 +144,7 @@ def prepare(args) -> tuple[Path, list[dict]]:
             node["password"] = password
         node["enode"] = f"enode://{node_id}@{node['host']}:{node['p2p']}"
         node["url"] = f"http://{node['host']}:{node['rpc']}"
+        node["status"] = node["url"] + "/status"
         nodes.append(node)
     # Authorities past `signers` are candidates: keyed and allowed, but voted in later.
     sealers = [n["address"] for n in nodes if n["role"] == "authority"][:getattr(args, "signers", None) or args.authorities]
@@ -150,7 +157,21 @@ def prepare(args) -> tuple[Path, list[dict]]:
     for n in nodes:
         run([args.bin, "init", "--datadir", str(n["dir"]), str(base / "genesis.json")])
         (n["dir"] / "static-nodes.json").write_text(json.dumps([m["enode"] for m in nodes if m is not n]))
+    if any("metrics" in n for n in nodes):
+        (base / "prometheus.yml").write_text(prometheus_config(nodes))
     return base, nodes
+
+
+def prometheus_config(nodes: list[dict]) -> str:
+    """A Prometheus configuration scraping every node (docs/prometheus.yml's layout)."""
+    lines = ["# Written by tools/devnet/devnet.py: prometheus --config.file=prometheus.yml",
+             "global:", "  scrape_interval: 5s", "scrape_configs:", "  - job_name: cloister",
+             "    metrics_path: /metrics", "    static_configs:"]
+    for n in nodes:
+        if "metrics" in n:
+            lines += [f"      - targets: [\"{n['host']}:{n['metrics']}\"]",
+                      f"        labels: {{node: {n['name']}, role: {n['role']}}}"]
+    return "\n".join(lines) + "\n"
 
 
 def simulated_attestation(binary: str, base: Path, nodes: list[dict]) -> dict:
@@ -186,6 +207,8 @@ def command(binary: str, n: dict) -> list[str]:
             cmd += ["--enclave-platform", str(n["platform"])]
     else:
         cmd += ["--role", "observer"]
+    if n.get("metrics"):
+        cmd += ["--metrics", "--metrics-addr", n["host"], "--metrics-port", str(n["metrics"])]
     return cmd
 
 
@@ -487,6 +510,10 @@ def main() -> int:
     print(f"devnet in {base}: {args.authorities} authorities, {args.observers} observers, chain id {args.chain_id}")
     for n in nodes:
         print(f"  {n['name']:<12} rpc {n['url']}  {n['enode']}" + (f"  signer {n['address']}" if "address" in n else ""))
+        print(f"  {'':<12} status page {n['status']}"
+              + (f"  metrics http://{n['host']}:{n['metrics']}/metrics" if "metrics" in n else ""))
+    if (base / "prometheus.yml").exists():
+        print(f"Prometheus: prometheus --config.file={base / 'prometheus.yml'}")
     if args.prepare_only:
         return 0
     procs: list[subprocess.Popen] = []

@@ -19,14 +19,13 @@ public enum NodeMetrics {
         installed.withLock { current in
             if let current { return current }
             let registry = PrometheusCollectorRegistry()
-            var factory = PrometheusMetricsFactory(registry: registry)
             // Block imports and RPC calls take micro- to milliseconds; the enclave's round trips too.
             let fast: [Duration] = [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
                                     .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                     .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                     .seconds(1), .seconds(2), .seconds(5), .seconds(10)]
-            factory.defaultDurationHistogramBuckets = fast
-            factory.valueHistogramBuckets["cloister_chain_reorg_depth_blocks"] = [1, 2, 3, 4, 8, 16, 32, 64, 128]
+            let factory = CatalogMetricsFactory(registry: registry, durationBuckets: fast,
+                                                valueBuckets: ["cloister_chain_reorg_depth_blocks": [1, 2, 3, 4, 8, 16, 32, 64, 128]])
             MetricsSystem.bootstrap(factory)
             current = registry
             return registry
@@ -73,6 +72,6 @@ struct NodeGauges: Sendable {
     private func put(_ name: String, _ value: Double) { put(name, [], value) }
 
     private func put(_ name: String, _ labels: [(String, String)], _ value: Double) {
-        registry.makeGauge(name: name, labels: labels).set(value)
+        registry.makeGauge(descriptor: MetricCatalog.descriptor(name), labels: labels).set(value)
     }
 }

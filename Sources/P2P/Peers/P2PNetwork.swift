@@ -226,7 +226,7 @@ public final class P2PNetwork: Sendable {
 
     private func runSession(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
                             handshake: EventLoopFuture<RLPx.HandshakeCompleted>, inbound: Bool) async {
-        let address = channel.channel.remoteAddress?.description ?? "unknown"
+        let address = channel.channel.remoteAddress.map(Self.hostPort) ?? "unknown"
         var remote: NodeID?
         do {
             // Everything inside `executeThenClose`, so the channel is closed however the session ends.
@@ -255,6 +255,13 @@ public final class P2PNetwork: Sendable {
             P2PMetrics.sessionEnded(side: "local", reason: remote == nil ? "handshake_failed" : "error")
             logger.debug("Peer session ended", metadata: ["peer": "\(remote?.short ?? address)", "error": "\(error)"])
         }
+    }
+
+    /// `ip:port` (`[ip]:port` for IPv6), as go-ethereum's `admin_peers` shows remote addresses.
+    static func hostPort(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return address.description }
+        if case .v6 = address { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
     }
 
     /// Why a peer may not be admitted, if it may not.

@@ -166,7 +166,7 @@ extension RPCBackend {
 
     /// The role a peer names in its client id (`Cloister/authority/v…`, go-ethereum's
     /// identity slot); `unknown` for any other client. A peer's word, shown as such.
-    static func peerRole(clientName: String) -> String {
+    package static func peerRole(clientName: String) -> String {
         let parts = clientName.split(separator: "/")
         guard parts.count > 2, parts[0] == "Cloister" else { return "unknown" }
         switch parts[1] {
