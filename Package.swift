@@ -313,6 +313,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "NodeTests",
+            dependencies: ["Node", "RPC", "Primitives",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "CoreMetrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RPCTests",
             dependencies: ["RPC", "Chain", "Consensus", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
                            "Attestation", "ConfidentialState",
