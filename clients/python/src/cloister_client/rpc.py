@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from web3.types import RPCEndpoint
@@ -19,7 +20,7 @@ from web3.types import RPCEndpoint
 from .encoding import hex_bytes
 from .errors import CloisterClientError, TxKeyRefused
 
-__all__ = ["HasProvider", "JsonRpcProvider", "Refuse", "call", "data", "field", "flag", "obj", "quantity"]
+__all__ = ["Block", "HasProvider", "JsonRpcProvider", "Refuse", "call", "data", "field", "flag", "get_block", "obj", "quantity"]
 
 #: Makes the error a refusal raises from ``(reason, code)``.
 Refuse = Callable[[str, str], CloisterClientError]
@@ -97,3 +98,46 @@ def flag(value: Any, what: str, *, refuse: Refuse = TxKeyRefused) -> bool:
     if not isinstance(value, bool):
         raise _bad(what, "not true or false", refuse)
     return value
+
+
+@dataclass(frozen=True)
+class Block:
+    """The header fields of an ``eth_getBlockByNumber`` reply the client uses, strictly parsed."""
+
+    number: int
+    hash: bytes
+    parent_hash: bytes
+    timestamp: int
+    gas_limit: int
+    base_fee: int | None
+
+
+def get_block(
+    w3: HasProvider, tag: str, what: str, *, refuse: Refuse = TxKeyRefused, cache: dict[int, Block] | None = None
+) -> Block:
+    """Block ``tag`` (a number as ``0x`` hex, or ``latest``…) without its transactions;
+    ``refuse(reason, "reply")`` when the node lacks it or answers a pending block. With
+    ``cache``, numbered blocks are asked once."""
+    if cache is not None and tag.startswith("0x"):
+        cached = cache.get(int(tag, 16))
+        if cached is not None:
+            return cached
+    raw = call(w3, "eth_getBlockByNumber", [tag, False], refuse=refuse)
+    if raw is None:
+        raise refuse(f"the node does not have the {what} ({tag})", "reply")
+    o = obj(raw, what, refuse=refuse)
+    number = field(o, "number", what, refuse=refuse)
+    if number is None:
+        raise refuse(f"the {what} ({tag}) has no number (pending?)", "reply")
+    base_fee = o.get("baseFeePerGas")
+    block = Block(
+        number=quantity(number, f"{what}.number", refuse=refuse),
+        hash=data(field(o, "hash", what, refuse=refuse), f"{what}.hash", length=32, refuse=refuse),
+        parent_hash=data(field(o, "parentHash", what, refuse=refuse), f"{what}.parentHash", length=32, refuse=refuse),
+        timestamp=quantity(field(o, "timestamp", what, refuse=refuse), f"{what}.timestamp", refuse=refuse),
+        gas_limit=quantity(field(o, "gasLimit", what, refuse=refuse), f"{what}.gasLimit", refuse=refuse),
+        base_fee=None if base_fee is None else quantity(base_fee, f"{what}.baseFeePerGas", bits=256, refuse=refuse),
+    )
+    if cache is not None:
+        cache[block.number] = block
+    return block

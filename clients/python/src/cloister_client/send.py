@@ -68,14 +68,6 @@ class PreparedView:
     block_hash: bytes
 
 
-@dataclass(frozen=True)
-class _Block:
-    number: int
-    hash: bytes
-    gas_limit: int
-    base_fee: int | None
-
-
 def build_confidential_transaction(
     w3: HasProvider,
     account: SigningAccount,
@@ -115,7 +107,7 @@ def build_confidential_transaction(
             _call(w3, "eth_maxPriorityFeePerGas", []), "eth_maxPriorityFeePerGas", bits=256
         )
     if max_fee_per_gas is None:
-        block = _get_block(w3, hex(key.block_number))
+        block = rpc.get_block(w3, hex(key.block_number), f"block {key.block_number}", refuse=ConfidentialRefused)
         if block.base_fee is None:
             raise ConfidentialRefused(f"block {block.number} has no baseFeePerGas", code="reply")
         max_fee_per_gas = 2 * block.base_fee + max_priority_fee_per_gas
@@ -258,7 +250,7 @@ def build_view_envelope(
     if not isinstance(block, str) and (isinstance(block, bool) or block < 0):
         raise ValueError("block must be a block tag or a non-negative block number")
 
-    asked = _get_block(w3, block if isinstance(block, str) else hex(block))
+    asked = rpc.get_block(w3, block if isinstance(block, str) else hex(block), "requested block", refuse=ConfidentialRefused)
     key = fetch_tx_key(w3, pinned, block=asked.number)
     if key.block_hash != asked.hash:
         raise ConfidentialRefused(
@@ -392,24 +384,6 @@ def _check_simulated(reply: Mapping[str, Any], pinned: PinnedPolicy, method: str
             got=simulated,
             expected=pinned.insecure_simulation,
         )
-
-
-def _get_block(w3: HasProvider, tag: str) -> _Block:
-    what = f"block {tag}"
-    raw = _call(w3, "eth_getBlockByNumber", [tag, False])
-    if raw is None:
-        raise ConfidentialRefused(f"the node does not have {what}", code="reply")
-    o = _obj(raw, what)
-    number = _field(o, "number", what)
-    if number is None:
-        raise ConfidentialRefused(f"{what} has no number (pending?)", code="reply")
-    base_fee = o.get("baseFeePerGas")
-    return _Block(
-        number=_quantity(number, f"{what}.number"),
-        hash=_data(_field(o, "hash", what), f"{what}.hash", length=32),
-        gas_limit=_quantity(_field(o, "gasLimit", what), f"{what}.gasLimit"),
-        base_fee=None if base_fee is None else _quantity(base_fee, f"{what}.baseFeePerGas", bits=256),
-    )
 
 
 def _seal(

@@ -21,7 +21,7 @@ from .encoding import to_hex
 from .errors import QuoteCheckFailed, TxKeyRefused
 from .hpke import SUITE_HPKE_X25519_AES256GCM, check_x25519_public_key
 from .policy import PinnedPolicy
-from .rpc import HasProvider, call, data, field, flag, obj, quantity
+from .rpc import Block, HasProvider, call, data, field, flag, get_block, obj, quantity
 from .secp256k1 import parse_signature, recover_compressed, verify_signature
 from .verifier import Claimed, VerifiedEnclave, verify_quote
 
@@ -74,14 +74,6 @@ class EnclaveEntry:
     generation: int
 
 
-@dataclass(frozen=True)
-class _Block:
-    number: int
-    hash: bytes
-    parent_hash: bytes
-    timestamp: int
-
-
 def fetch_tx_key(
     w3: HasProvider,
     pinned: PinnedPolicy,
@@ -121,9 +113,9 @@ def fetch_tx_key(
         raise ValueError("expected_epoch must be a non-negative int")
     if not isinstance(block, str) and (isinstance(block, bool) or block < 0):
         raise ValueError("block must be a block tag or a non-negative block number")
-    blocks: dict[int, _Block] = {}
+    blocks: dict[int, Block] = {}
 
-    head = _get_block(w3, block if isinstance(block, str) else hex(block), "requested block")
+    head = get_block(w3, block if isinstance(block, str) else hex(block), "requested block")
     n_hex = hex(head.number)
     simulated = pinned.insecure_simulation
 
@@ -227,7 +219,7 @@ def fetch_tx_key(
         raise TxKeyRefused(f"the enclave joined at block {entry.joined_at}, after block {head.number}", code="reply")
 
     # --- chain data the quote is judged on --------------------------------------
-    genesis = _get_block(w3, "0x0", "genesis block", cache=blocks)
+    genesis = get_block(w3, "0x0", "genesis block", cache=blocks)
     if genesis.number != 0:
         raise TxKeyRefused("eth_getBlockByNumber(0x0) answered another block", code="reply")
     if pinned.genesis_hash is not None and genesis.hash != pinned.genesis_hash:
@@ -237,7 +229,7 @@ def fetch_tx_key(
         )
     genesis_hash = pinned.genesis_hash if pinned.genesis_hash is not None else genesis.hash
 
-    joined = _get_block(w3, hex(entry.joined_at), f"block {entry.joined_at}", cache=blocks)
+    joined = get_block(w3, hex(entry.joined_at), f"block {entry.joined_at}", cache=blocks)
     if joined.number != entry.joined_at:
         raise TxKeyRefused(f"asked for block {entry.joined_at}, got block {joined.number}", code="reply")
     if joined.hash != entry.joined_at_hash:
@@ -249,7 +241,7 @@ def fetch_tx_key(
     ancestors: list[bytes] = []
     child = joined
     for number in range(entry.joined_at - 1, max(entry.joined_at - pinned.freshness_blocks, 0) - 1, -1):
-        b = _get_block(w3, hex(number), f"block {number}", cache=blocks)
+        b = get_block(w3, hex(number), f"block {number}", cache=blocks)
         if b.number != number or b.hash != child.parent_hash:
             raise TxKeyRefused(
                 f"block {number} (hash {to_hex(b.hash)}) is not the parent of block {child.number}", code="ancestry"
@@ -296,29 +288,6 @@ def _check_simulated(reply: Mapping[str, Any], pinned_simulated: bool, method: s
             f"insecureSimulation={str(pinned_simulated).lower()}",
             code="simulated",
         )
-
-
-def _get_block(w3: HasProvider, tag: str, what: str, cache: dict[int, _Block] | None = None) -> _Block:
-    if cache is not None and tag.startswith("0x"):
-        number = int(tag, 16)
-        if number in cache:
-            return cache[number]
-    raw = call(w3, "eth_getBlockByNumber", [tag, False])
-    if raw is None:
-        raise TxKeyRefused(f"the node does not have the {what} ({tag})", code="reply")
-    o = obj(raw, what)
-    number_value = field(o, "number", what)
-    if number_value is None:
-        raise TxKeyRefused(f"the {what} ({tag}) has no number (pending?)", code="reply")
-    b = _Block(
-        number=quantity(number_value, f"{what}.number"),
-        hash=data(field(o, "hash", what), f"{what}.hash", length=32),
-        parent_hash=data(field(o, "parentHash", what), f"{what}.parentHash", length=32),
-        timestamp=quantity(field(o, "timestamp", what), f"{what}.timestamp"),
-    )
-    if cache is not None:
-        cache[b.number] = b
-    return b
 
 
 def _current_generation(reply: Mapping[str, Any]) -> int:
