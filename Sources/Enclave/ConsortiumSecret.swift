@@ -75,7 +75,7 @@ public final class ConsortiumSecret: Sendable, CustomStringConvertible {
         }
         do {
             let box = try previous.key.withUnsafeBytes { raw in
-                try AES.GCM._SIV.seal(Array(raw), using: chainKey(chainID: chainID), nonce: AES.GCM._SIV.Nonce(data: [UInt8](repeating: 0, count: 12)),
+                try AES.GCM._SIV.seal(raw, using: chainKey(chainID: chainID), nonce: AES.GCM._SIV.Nonce(data: [UInt8](repeating: 0, count: 12)),
                                       authenticating: chainAAD(chainID: chainID))
             }
             return Array(box.combined.dropFirst(12))

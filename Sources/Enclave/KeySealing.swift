@@ -54,7 +54,7 @@ public enum KeySealing {
                 for secret in secrets {
                     e.appendList { e in
                         e.append(UInt64(secret.generation))
-                        secret.withBytes { raw in e.appendBytes(Array(raw)) }
+                        secret.withBytes { raw in e.appendBytes(raw) }
                     }
                 }
             }

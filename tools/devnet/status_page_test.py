@@ -297,6 +297,8 @@ def main() -> int:
             return None
         missed_block = wait(f"{victim['name']}'s turn after the stop is sealed by another and its row says so "
                             "(data-missed >= 1, class missing)", missed_after_stop)
+        wait("the observer's metrics count out-of-turn blocks",
+             lambda: metrics(observer["metrics"]).get('cloister_chain_canonical_blocks_total{turn="out"}', 0) >= 1)
         wait("the observer's metrics count the stopped peer's disconnect",
              lambda: sum(v for k, v in metrics(observer["metrics"]).items() if k.startswith("cloister_p2p_disconnects_total")) >= 1)
         mark = max(b["number"] for b in page(driver)["blocks"])

@@ -20,7 +20,9 @@ enum BlockLog {
     }
 
     /// Logs every block that becomes canonical and was not sealed by `own` (the sealing
-    /// loop logs those), and every reorganisation with its depth.
+    /// loop logs those), and every reorganisation with its depth; counts every block that
+    /// becomes canonical, sealed here or imported, in turn or out of turn
+    /// (`cloister_chain_canonical_blocks_total{turn}`).
     static func follow(_ chain: Blockchain, clique: Clique, own: Address?, logger: Logger) {
         chain.onHeadChange { result in
             if !result.removedCanonical.isEmpty {
@@ -31,13 +33,15 @@ enum BlockLog {
             }
             for hash in result.newCanonical {
                 guard let header = chain.header(hash: hash) else { continue }
+                let inTurn = header.header.difficulty == CliqueSeal.inTurnDifficulty
+                Counter(label: "cloister_chain_canonical_blocks_total", dimensions: [("turn", inTurn ? "in" : "out")]).increment()
                 let signer = try? clique.signer(of: header)
                 if let own, signer == own { continue }
                 logger.info("Imported block", metadata: [
                     "number": "\(header.header.number)", "hash": "\(hash)",
                     "txs": "\(chain.block(hash: hash)?.transactions.count ?? 0)", "gas": "\(header.header.gasUsed)",
                     "signer": "\(signer.map { "\($0)" } ?? "unknown")",
-                    "inTurn": "\(header.header.difficulty == CliqueSeal.inTurnDifficulty)",
+                    "inTurn": "\(inTurn)",
                 ])
             }
         }

@@ -12,6 +12,7 @@ enum MetricCatalog {
         "cloister_chain_blocks_imported_total": "Blocks imported with full validation, by outcome (extended, reorganized, side_chain).",
         "cloister_chain_blocks_refused_total": "Blocks refused on import, by the rule that failed.",
         "cloister_chain_blocks_sealed_total": "Blocks this node sealed, in turn or out of turn.",
+        "cloister_chain_canonical_blocks_total": "Blocks that became canonical (sealed here or imported), in turn or out of turn.",
         "cloister_chain_block_import_seconds": "Time to verify, execute and store one imported block.",
         "cloister_chain_imported_gas_total": "Gas of the imported blocks (rate()/1e6 is Mgas/s).",
         "cloister_chain_last_import_mgas_per_second": "Mgas/s of the last imported block that used gas.",
