@@ -79,6 +79,10 @@ export CLOISTER_BIN="$(swift build -c release --show-bin-path)/cloister"
     "$py" tools/load/rpc_load.py balanceof --seconds 10 --connections 64
     "$py" tools/load/rpc_load.py transfers --count 20000 --peer eth-tester
     "$py" tools/load/rpc_load.py erc20 --count 10000 --peer eth-tester
+    # The same node with Prometheus metrics on: what counting every call and block costs.
+    "$py" tools/load/rpc_load.py --node-args "--metrics --metrics-port 0" blocknumber --seconds 10 --connections 64
+    "$py" tools/load/rpc_load.py --node-args "--metrics --metrics-port 0" balanceof --seconds 10 --connections 64
+    "$py" tools/load/rpc_load.py --node-args "--metrics --metrics-port 0" transfers --count 20000
 } | tee "$out/rpc.jsonl"
 
 echo "== Network (release nodes on loopback: 4-authority TPS, observer sync vs import, one hostile peer's memory) =="

@@ -80,7 +80,7 @@ def percentile(sorted_values, q: float) -> float:
 class SpawnedNode:
     """`cloister dev` on a free port with a temporary data directory."""
 
-    def __init__(self, binary: Path):
+    def __init__(self, binary: Path, extra: list[str] | None = None):
         self.binary = binary
         self.tmp = tempfile.TemporaryDirectory(prefix="cloister-load-")
         with socket.socket() as s:
@@ -88,7 +88,7 @@ class SpawnedNode:
             self.port = s.getsockname()[1]
         self.log = open(Path(self.tmp.name) / "node.log", "wb")
         self.process = subprocess.Popen(
-            [str(binary), "dev", "--datadir", str(Path(self.tmp.name) / "data"), "--http-port", str(self.port)],
+            [str(binary), "dev", "--datadir", str(Path(self.tmp.name) / "data"), "--http-port", str(self.port), *(extra or [])],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"
@@ -670,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running node's HTTP endpoint (default: start cloister dev)")
     parser.add_argument("--cloister", help="the cloister binary to start (default: $CLOISTER_BIN, .build/release, .build/debug)")
+    parser.add_argument("--node-args", default="", help="more flags for the started node, e.g. \"--metrics --metrics-port 0\"")
     sub = parser.add_subparsers(dest="workload", required=True)
     for name in ("blocknumber", "balanceof"):
         p = sub.add_parser(name, help=f"eth_{'blockNumber' if name == 'blocknumber' else 'call of ERC-20 balanceOf'} for a while")
@@ -695,13 +696,14 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         binary = find_binary(args.cloister)
         note(f"starting {binary} dev")
-        node = SpawnedNode(binary)
+        node = SpawnedNode(binary, args.node_args.split())
         url = node.url
     try:
         rpc = Rpc(url)
         context = {"client": rpc.call("web3_clientVersion"), "cpus": os.cpu_count()}
         if node:
             context["binary"] = str(node.binary)
+            context["node_args"] = args.node_args
         if args.workload in ("blocknumber", "balanceof"):
             if args.workload == "blocknumber":
                 body = b'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
