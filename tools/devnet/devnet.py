@@ -209,6 +209,8 @@ def command(binary: str, n: dict) -> list[str]:
         cmd += ["--role", "observer"]
     if n.get("metrics"):
         cmd += ["--metrics", "--metrics-addr", n["host"], "--metrics-port", str(n["metrics"])]
+    if n.get("verbosity"):
+        cmd += ["--verbosity", n["verbosity"]]
     return cmd
 
 

@@ -104,6 +104,26 @@ def get(port: int, path: str) -> tuple[int, str, bytes]:
         return e.code, e.headers.get("Content-Type", ""), e.read()
 
 
+def secrets_in_logs_of(nodes: list[dict]) -> list[str]:
+    """What of each node's secrets (node key, keystore password) appears in any node's log."""
+    logs = {n["name"]: (n["dir"] / "node.log").read_text(errors="replace").lower() for n in nodes}
+    found = []
+    for n in nodes:
+        secrets = {"node key": (n["dir"] / "nodekey").read_text().strip().lower()}
+        if n.get("password"):
+            password = Path(n["password"]).read_text().strip()
+            secrets["keystore password"] = password.lower()
+            from eth_account import Account  # the e2e venv's; decrypts the Web3 Secret Storage file
+            for keyfile in sorted((n["dir"] / "keystore").iterdir()):
+                key = Account.decrypt(json.loads(keyfile.read_text()), password)
+                secrets["sealing key"] = bytes(key).hex()
+        for what, value in secrets.items():
+            for name, text in logs.items():
+                if value and value in text:
+                    found.append(f"{n['name']}'s {what} in {name}'s log")
+    return found
+
+
 def metrics(port: int) -> dict[str, float]:
     """One scrape of a node's /metrics: sample name (with labels) to value."""
     with OPENER.open(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
@@ -218,6 +238,7 @@ def main() -> int:
         authorities = [n for n in nodes if n["role"] == "authority"]
         observer = next(n for n in nodes if n["role"] == "observer")
         for n in nodes:
+            n["verbosity"] = "trace"  # every line a node can write, searched for keys at the end
             procs[n["name"]] = devnet.start(binary, n)
         print(f"  devnet in {base}; the observer's page: http://127.0.0.1:{observer['rpc']}/status")
 
@@ -320,6 +341,10 @@ def main() -> int:
                 print(f"  console {e.get('level')}: {e.get('message')}", file=sys.stderr)
             raise Failure(f"{len(problems)} console error(s) or warning(s)")
         print("  ok: no console error or warning")
+        leaked = secrets_in_logs_of(nodes)
+        if leaked:
+            raise Failure("secrets in the logs: " + "; ".join(leaked))
+        print("  ok: no sealing key, node key or keystore password in any node's log (all ran at --verbosity trace)")
         failed = False
         print(f"status page browser test: passed ({time.time() - STARTED:.0f} s; head #{first} → #{final}, "
               f"{victim['name']} missed its turn at block {missed_block}; screenshots in {out})")
