@@ -194,7 +194,8 @@ return {
     address: r.getAttribute('data-address'), missed: r.getAttribute('data-missed'), missing: r.classList.contains('missing')})),
   blocks: Array.from(document.querySelectorAll('#timeline .block')).map(b => ({
     number: Number(b.getAttribute('data-number')), signer: b.getAttribute('data-signer'),
-    expected: b.getAttribute('data-expected'), inTurn: b.getAttribute('data-in-turn')})),
+    expected: b.getAttribute('data-expected'), inTurn: b.getAttribute('data-in-turn'),
+    missed: b.getAttribute('data-missed')})),
   peers: document.querySelectorAll('#peers tbody tr[data-id]').length,
 };
 """
@@ -312,7 +313,8 @@ def main() -> int:
             if row is None:
                 raise Failure(f"no row for {address} any more")
             missed = [b["number"] for b in shown["blocks"] if b["number"] > stopped_at + 1
-                      and (b["expected"] or "").lower() == address and (b["signer"] or "").lower() != address]
+                      and (b["expected"] or "").lower() == address and (b["signer"] or "").lower() != address
+                      and b["missed"] == "true"]
             if missed and row["missing"] and int(row["missed"] or 0) >= 1:
                 return missed[0]
             return None

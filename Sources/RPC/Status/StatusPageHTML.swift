@@ -482,25 +482,29 @@ table.compact th, table.compact td { padding-left: 6px; padding-right: 6px; }
     blocks.forEach(function (b) {
       var signer = lower(b.signer), expected = lower(b.expected);
       var isIn = b.inTurn === true;
-      var wasMissed = !!expected && !!signer && expected !== signer;
+      // The node says whether the expected signer was free to seal (Clique's recency rule can
+      // bar it); older nodes without the field: any out-of-turn block counts.
+      var wasMissed = typeof b.missed === "boolean" ? b.missed : (!!expected && !!signer && expected !== signer);
+      var yielded = b.expectedRecent === true;
       if (isIn) inTurn++; else outTurn++;
       if (wasMissed) missed++;
       var colour = colourOf(colours, signer);
       var isHead = headNumber !== null && b.number === headNumber;
-      var key = [b.number, str(b.hash), signer, expected, isIn, colour, isHead, b.txs, b.gasUsed].join("|");
+      var key = [b.number, str(b.hash), signer, expected, isIn, wasMissed, colour, isHead, b.txs, b.gasUsed].join("|");
       var node = blockNodes[key];
       if (!node) {
         var tip = "Block #" + b.number +
           "\nsigner: " + (signer || "unknown") +
           "\n" + (isIn ? "in turn" : "out of turn") +
           "\nexpected: " + (expected || "unknown") + (wasMissed ? "  (missed its turn)" : "") +
+          (yielded ? "  (had sealed too recently to take its turn)" : "") +
           "\ntxs: " + (isNum(b.txs) ? b.txs : "—") +
           "   gas: " + fmtInt(b.gasUsed) +
           (b.hash ? "\nhash: " + short(b.hash, 10, 8) : "");
         node = el("div", {
           className: "block" + (isIn ? " in" : " out") + (wasMissed ? " missed" : "") + (isHead ? " head" : ""),
           "data-number": String(b.number), "data-signer": signer, "data-in-turn": isIn ? "true" : "false",
-          "data-expected": expected || null,
+          "data-expected": expected || null, "data-missed": wasMissed ? "true" : "false",
           title: tip, color: colour
         });
       }

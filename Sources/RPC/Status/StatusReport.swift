@@ -92,17 +92,24 @@ extension RPCBackend {
                   !parent.signers.isEmpty else { continue }
             let expected = parent.signers[Int(h.header.number % UInt64(parent.signers.count))]
             let inTurn = expected == signer
+            // Clique bars a signer from sealing again within ⌊N/2⌋ + 1 blocks: an in-turn signer
+            // that sealed that recently (often because it sealed out of turn for an absent one)
+            // could not take its turn. Only a turn it was free to take counts as missed.
+            let limit = UInt64(parent.signers.count / 2 + 1)
+            let barred = parent.recents.contains { seen, who in who == expected && seen + limit > h.header.number }
+            let missed = !inTurn && !barred
             tallies[signer, default: Tally()].sealed += 1
             tallies[signer]?.last = h.header.number
-            if inTurn { tallies[signer]?.inTurn += 1 } else {
-                tallies[signer]?.outOfTurn += 1
+            if inTurn { tallies[signer]?.inTurn += 1 } else { tallies[signer]?.outOfTurn += 1 }
+            if missed {
                 tallies[expected, default: Tally()].missed += 1
                 if h.header.number > recentFrom { tallies[expected]?.missedRecent = true }
             }
             let txs = chain.block(hash: h.hash)?.transactions.count ?? 0
             blocks.append(.object([
                 ("number", .number(String(h.header.number))), ("hash", Format.hash(h.hash)), ("signer", Format.address(signer)),
-                ("inTurn", .bool(inTurn)), ("expected", Format.address(expected)), ("txs", .int(txs)),
+                ("inTurn", .bool(inTurn)), ("expected", Format.address(expected)), ("missed", .bool(missed)),
+                ("expectedRecent", .bool(!inTurn && barred)), ("txs", .int(txs)),
                 ("gasUsed", .number(String(h.header.gasUsed))), ("timestamp", .number(String(h.header.timestamp))),
             ]))
         }
