@@ -66,7 +66,8 @@ public struct TransactionProcessor {
             do { return try body() } catch { throw .state(error) }
         }
         // A system transaction never reaches the EVM: the chain applies it to the registry.
-        if t.type.isSystem { throw .invalidTransaction(.unsupportedType(t.type.rawValue)) }
+        // A confidential one runs only inside an enclave; the chain applies its public effects.
+        if t.type.isSystem || t.type == .confidential { throw .invalidTransaction(.unsupportedType(t.type.rawValue)) }
         // Validation against state and block.
         let intrinsic = t.intrinsicGas(for: fork)
         guard t.gasLimit >= intrinsic else {

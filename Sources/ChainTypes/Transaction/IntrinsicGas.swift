@@ -27,9 +27,11 @@ extension Transaction {
     /// 4 per zero and 16 (68 before Istanbul) per non-zero data byte, 2,400 per access-list
     /// address and 1,900 per storage key, and 2 per 32-byte initcode word for a creation
     /// from Shanghai. Saturates at `UInt64.max` instead of overflowing. A system
-    /// transaction uses no gas: 0.
+    /// transaction uses no gas: 0; a confidential one pays
+    /// ``ConfidentialTransaction/intrinsicGas`` (16 per byte of its envelope, section 5.2).
     public func intrinsicGas(for fork: Fork) -> UInt64 {
         if case .system = self { return 0 }
+        if case .confidential(let tx) = self { return tx.intrinsicGas }
         var gas = IntrinsicGas.transactionGas
         let creation = isCreation
         if creation && fork.isEIP2 { gas = gas.saturatingAdd(IntrinsicGas.creationGas) }
@@ -59,7 +61,7 @@ extension SignedTransaction {
 }
 
 extension UInt64 {
-    fileprivate func saturatingAdd(_ other: UInt64) -> UInt64 {
+    func saturatingAdd(_ other: UInt64) -> UInt64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum
     }

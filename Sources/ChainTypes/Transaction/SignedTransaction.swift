@@ -39,7 +39,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     init(uncheckedTransaction transaction: Transaction, signature: Secp256k1.RecoverableSignature) {
         self.transaction = transaction
         self.signature = signature
-        var encoder = RLPEncoder(capacity: 128 + transaction.data.count)
+        var encoder = RLPEncoder(capacity: transaction.encodingCapacityHint)
         Self.writeNetworkEncoding(transaction, signature, to: &encoder)
         self.hash = Keccak256.hash(encoder.bytes)
     }
@@ -62,7 +62,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     public var v: UInt256 {
         switch transaction {
         case .legacy(let tx): tx.v(yParity: yParity)
-        case .accessList, .dynamicFee, .system: UInt256(UInt64(yParity))
+        case .accessList, .dynamicFee, .system, .confidential: UInt256(UInt64(yParity))
         }
     }
 
@@ -70,7 +70,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
 
     /// The EIP-2718 network encoding: the RLP list for legacy, `type || rlp(payload)` for typed.
     public var networkEncoding: [UInt8] {
-        var encoder = RLPEncoder(capacity: 128 + transaction.data.count)
+        var encoder = RLPEncoder(capacity: transaction.encodingCapacityHint)
         Self.writeNetworkEncoding(transaction, signature, to: &encoder)
         return encoder.bytes
     }
@@ -79,7 +79,7 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
     public func encode(to encoder: inout RLPEncoder) {
         switch transaction {
         case .legacy: Self.writeNetworkEncoding(transaction, signature, to: &encoder)
-        case .accessList, .dynamicFee, .system: encoder.appendBytes(networkEncoding)
+        case .accessList, .dynamicFee, .system, .confidential: encoder.appendBytes(networkEncoding)
         }
     }
 
@@ -111,6 +111,14 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
             }
         case .system(let tx):
             tx.writeSigned(signature, to: &e)
+        case .confidential(let tx):
+            e.appendEncoded([TransactionType.confidential.rawValue])
+            e.appendList { e in
+                tx.encodeFields(to: &e)
+                e.append(UInt64(signature.recoveryID))
+                e.append(signature.r)
+                e.append(signature.s)
+            }
         }
     }
 
@@ -198,6 +206,9 @@ public struct SignedTransaction: Hashable, Sendable, RLPEncodable {
         case .dynamicFee:
             fields = TransactionFieldReader(list, expectedCount: 12)
             transaction = .dynamicFee(try DynamicFeeTransaction.decodeFields(from: &fields))
+        case .confidential:
+            fields = TransactionFieldReader(list, expectedCount: 13)
+            transaction = .confidential(try ConfidentialTransaction.decodeFields(from: &fields))
         case .legacy, .enclaveJoin, .keyGrant, .keyGeneration, .policyVote:
             throw .unsupportedType(typeByte)
         }

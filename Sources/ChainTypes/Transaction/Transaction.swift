@@ -11,6 +11,9 @@ public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStri
     case accessList = 1
     /// EIP-1559, from London.
     case dynamicFee = 2
+    /// A confidential transaction (CONFIDENTIAL.md section 5.2): encrypted to the enclaves,
+    /// executed only inside them.
+    case confidential = 0x40
     /// System transactions: no fee, no gas, never the EVM.
     case enclaveJoin = 0x41
     case keyGrant = 0x42
@@ -25,6 +28,7 @@ public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStri
         case .legacy: "0 (legacy)"
         case .accessList: "1 (EIP-2930)"
         case .dynamicFee: "2 (EIP-1559)"
+        case .confidential: "0x40 (Confidential)"
         case .enclaveJoin: "0x41 (EnclaveJoin)"
         case .keyGrant: "0x42 (KeyGrant)"
         case .keyGeneration: "0x43 (KeyGeneration)"
@@ -40,12 +44,16 @@ public enum TransactionType: UInt8, Sendable, Hashable, CaseIterable, CustomStri
 /// onto EIP-1559 terms (`gasPrice` is both the max fee and the max priority fee), as
 /// EIP-1559 itself specifies for older types. A system transaction (`0x41`–`0x44`) has no
 /// fee, gas, value or data: its accessors give zero, and `to` is the registry's reserved
-/// address (``SystemTransaction/registryAddress``).
+/// address (``SystemTransaction/registryAddress``). A confidential transaction (`0x40`)
+/// shows only its public part: its fees and gas limit; `to` is nil, yet it is not a
+/// creation (``isCreation`` is false), and value and data are empty, since all three are
+/// inside its ciphertext.
 public enum Transaction: Hashable, Sendable {
     case legacy(LegacyTransaction)
     case accessList(AccessListTransaction)
     case dynamicFee(DynamicFeeTransaction)
     case system(SystemTransaction)
+    case confidential(ConfidentialTransaction)
 
     /// The EIP-2718 type.
     public var type: TransactionType {
@@ -54,6 +62,7 @@ public enum Transaction: Hashable, Sendable {
         case .accessList: .accessList
         case .dynamicFee: .dynamicFee
         case .system(let tx): tx.type.transactionType
+        case .confidential: .confidential
         }
     }
 
@@ -64,6 +73,7 @@ public enum Transaction: Hashable, Sendable {
         case .accessList(let tx): tx.chainID
         case .dynamicFee(let tx): tx.chainID
         case .system(let tx): tx.chainID
+        case .confidential(let tx): tx.chainID
         }
     }
 
@@ -73,6 +83,7 @@ public enum Transaction: Hashable, Sendable {
         case .accessList(let tx): tx.nonce
         case .dynamicFee(let tx): tx.nonce
         case .system(let tx): tx.nonce
+        case .confidential(let tx): tx.nonce
         }
     }
 
@@ -82,6 +93,7 @@ public enum Transaction: Hashable, Sendable {
         case .accessList(let tx): tx.gasLimit
         case .dynamicFee(let tx): tx.gasLimit
         case .system: 0
+        case .confidential(let tx): tx.gasLimit
         }
     }
 
@@ -92,18 +104,23 @@ public enum Transaction: Hashable, Sendable {
         case .accessList(let tx): tx.to
         case .dynamicFee(let tx): tx.to
         case .system: SystemTransaction.registryAddress
+        case .confidential: nil
         }
     }
 
-    /// Whether this transaction creates a contract (no recipient).
-    public var isCreation: Bool { to == nil }
+    /// Whether this transaction creates a public contract (no recipient). False for a
+    /// confidential transaction, whose recipient is not public.
+    public var isCreation: Bool {
+        if case .confidential = self { return false }
+        return to == nil
+    }
 
     public var value: UInt256 {
         switch self {
         case .legacy(let tx): tx.value
         case .accessList(let tx): tx.value
         case .dynamicFee(let tx): tx.value
-        case .system: .zero
+        case .system, .confidential: .zero
         }
     }
 
@@ -113,7 +130,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.data
         case .accessList(let tx): tx.data
         case .dynamicFee(let tx): tx.data
-        case .system: []
+        case .system, .confidential: []
         }
     }
 
@@ -123,17 +140,16 @@ public enum Transaction: Hashable, Sendable {
         case .legacy: .empty
         case .accessList(let tx): tx.accessList
         case .dynamicFee(let tx): tx.accessList
-        case .system: .empty
+        case .system, .confidential: .empty
         }
     }
 
-    /// The gas price of a legacy or access-list transaction; nil for a dynamic-fee or system one.
+    /// The gas price of a legacy or access-list transaction; nil for the other types.
     public var gasPrice: UInt256? {
         switch self {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
-        case .dynamicFee: nil
-        case .system: nil
+        case .dynamicFee, .system, .confidential: nil
         }
     }
 
@@ -143,6 +159,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
         case .dynamicFee(let tx): tx.maxFeePerGas
+        case .confidential(let tx): tx.maxFeePerGas
         case .system: .zero
         }
     }
@@ -153,6 +170,7 @@ public enum Transaction: Hashable, Sendable {
         case .legacy(let tx): tx.gasPrice
         case .accessList(let tx): tx.gasPrice
         case .dynamicFee(let tx): tx.maxPriorityFeePerGas
+        case .confidential(let tx): tx.maxPriorityFeePerGas
         case .system: .zero
         }
     }
@@ -164,7 +182,14 @@ public enum Transaction: Hashable, Sendable {
         case .accessList(let tx): tx.signingHash
         case .dynamicFee(let tx): tx.signingHash
         case .system(let tx): tx.signingHash
+        case .confidential(let tx): tx.signingHash
         }
+    }
+
+    /// A guess at the network encoding's size, for reserving a buffer.
+    var encodingCapacityHint: Int {
+        if case .confidential(let tx) = self { return 128 + tx.enc.count + tx.ciphertext.count }
+        return 128 + data.count
     }
 
     /// Signs this transaction with `key` (RFC 6979 nonce, low `s`), giving a transaction

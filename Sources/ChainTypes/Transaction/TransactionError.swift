@@ -84,6 +84,8 @@ public enum TransactionField: String, Sendable, Equatable, CustomStringConvertib
     case chainID, nonce, gasPrice, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data
     case accessList, accessListAddress, accessListStorageKey
     case v, yParity, r, s
+    /// Confidential (`0x40`) fields.
+    case epoch, generation, suite, enc, ciphertext
 
     public var description: String { rawValue }
 }

@@ -24,6 +24,16 @@ struct TransactionFieldReader {
         try next(field) { (r: inout RLPReader) throws(RLPError) in try r.readUInt64() }
     }
 
+    /// A minimal big-endian integer that fits in 32 bits.
+    mutating func uint32(_ field: TransactionField) throws(TransactionError) -> UInt32 {
+        try next(field) { (r: inout RLPReader) throws(RLPError) -> UInt32 in
+            let offset = r.position
+            let value = try r.readUInt64()
+            guard let narrow = UInt32(exactly: value) else { throw .integerTooLarge(offset: offset, maximumBytes: 4) }
+            return narrow
+        }
+    }
+
     /// A minimal big-endian integer of at most 32 bytes.
     mutating func uint256(_ field: TransactionField) throws(TransactionError) -> UInt256 {
         try next(field) { (r: inout RLPReader) throws(RLPError) in try r.readUInt256() }

@@ -12,6 +12,10 @@ extension SignedTransaction {
     /// 7. the gas limit covers ``Transaction/intrinsicGas(for:)``;
     /// 8. `0 < r, s < n`, and from Homestead `s ≤ n/2` (EIP-2).
     ///
+    /// A confidential transaction (`0x40`) follows the same rules as a dynamic-fee one, with
+    /// its own intrinsic gas; its epoch, generation and suite are the block's rules (they
+    /// depend on the registry).
+    ///
     /// A system transaction (`0x41`–`0x44`) has no fee or gas: it is checked for its chain
     /// id, its nonce and a low-`s` signature; whether the chain takes system transactions at
     /// all, and from whom, is the block's rule.
@@ -27,6 +31,7 @@ extension SignedTransaction {
         }
         switch tx.type {
         case .legacy, .enclaveJoin, .keyGrant, .keyGeneration, .policyVote: break
+        case .confidential: guard fork.isEIP1559 else { throw .typeNotActivated(.confidential, fork: fork) }
         case .accessList: guard fork.isEIP2930 else { throw .typeNotActivated(.accessList, fork: fork) }
         case .dynamicFee: guard fork.isEIP1559 else { throw .typeNotActivated(.dynamicFee, fork: fork) }
         }
@@ -35,9 +40,8 @@ extension SignedTransaction {
             guard signedChainID == chainID else { throw .wrongChainID(got: signedChainID, expected: chainID) }
         }
         guard tx.nonce < UInt64.max else { throw .nonceAtMaximum }
-        if case .dynamicFee(let dynamic) = tx, dynamic.maxPriorityFeePerGas > dynamic.maxFeePerGas {
-            throw .priorityFeeAboveMaxFee(maxPriorityFeePerGas: dynamic.maxPriorityFeePerGas,
-                                          maxFeePerGas: dynamic.maxFeePerGas)
+        if tx.type == .dynamicFee || tx.type == .confidential, tx.maxPriorityFeePerGas > tx.maxFeePerGas {
+            throw .priorityFeeAboveMaxFee(maxPriorityFeePerGas: tx.maxPriorityFeePerGas, maxFeePerGas: tx.maxFeePerGas)
         }
         guard !UInt256(tx.gasLimit).multipliedReportingOverflow(by: tx.maxFeePerGas).overflow else {
             throw .feeOverflow
