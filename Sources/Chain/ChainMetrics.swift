@@ -1,6 +1,7 @@
 package import CoreMetrics
 import Attestation
 import ConfidentialState
+import Primitives
 
 /// The chain's metrics (swift-metrics; the node exports them in Prometheus' text format).
 /// Names follow Prometheus' conventions: `cloister_` prefix, base units, `_total` on
@@ -9,13 +10,21 @@ import ConfidentialState
 enum ChainMetrics {
     /// Blocks imported, by outcome: `extended`, `reorganized`, `side_chain`.
     static func imported(_ kind: ImportResult.Kind) -> Counter {
-        let label = switch kind {
-        case .extended: "extended"
-        case .reorganized: "reorganized"
-        case .sideChain: "side_chain"
-        case .alreadyKnown: "already_known"
+        switch kind {
+        case .extended: importedExtended
+        case .reorganized: importedReorganized
+        case .sideChain: importedSideChain
+        case .alreadyKnown: importedAlreadyKnown
         }
-        return Counter(label: "cloister_chain_blocks_imported_total", dimensions: [("outcome", label)])
+    }
+
+    // One counter per outcome, made at first use (after the node has bootstrapped swift-metrics).
+    private static let importedExtended = importedCounter("extended")
+    private static let importedReorganized = importedCounter("reorganized")
+    private static let importedSideChain = importedCounter("side_chain")
+    private static let importedAlreadyKnown = importedCounter("already_known")
+    private static func importedCounter(_ outcome: String) -> Counter {
+        Counter(label: "cloister_chain_blocks_imported_total", dimensions: [("outcome", outcome)])
     }
 
     /// Blocks refused, by the rule that failed.
@@ -54,10 +63,7 @@ enum ChainMetrics {
 package extension CoreMetrics.Timer {
     /// Records a measured `Duration` (saturating at Int64.max nanoseconds).
     func record(_ duration: Duration) {
-        let (seconds, atto) = duration.components
-        let (ns, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, o2) = ns.addingReportingOverflow(atto / 1_000_000_000)
-        recordNanoseconds(o1 || o2 ? Int64.max : total)
+        recordNanoseconds(duration.saturatingNanoseconds)
     }
 }
 

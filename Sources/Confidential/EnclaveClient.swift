@@ -35,13 +35,13 @@ public final class EnclaveClient: Sendable {
     public func request(_ request: HostRequest) throws(EnclaveClientError) -> EnclaveReply {
         let started = ContinuousClock.now
         let result = exchange(request)
-        let (seconds, atto) = (ContinuousClock.now - started).components
+        let took = ContinuousClock.now - started
         let outcome: String
         switch result {
         case .success: outcome = "ok"
         case .failure(let e): outcome = e.refused ? "refused" : "failed"
         }
-        EnclaveMetrics.record(request, outcome: outcome, nanoseconds: seconds &* 1_000_000_000 &+ atto / 1_000_000_000)
+        EnclaveMetrics.record(request, outcome: outcome, nanoseconds: took.saturatingNanoseconds)
         return try result.get()
     }
 

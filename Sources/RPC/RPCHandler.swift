@@ -1,5 +1,4 @@
 import Primitives
-import Synchronization
 
 /// One call's context: the connection's subscription sink when it came over WebSocket.
 public struct CallContext: Sendable {
@@ -20,18 +19,25 @@ typealias MethodHandler = @Sendable (Params, CallContext) async throws -> JSON
 /// methods, and writes responses, following go-ethereum's error codes. Never throws
 /// for bad input: every malformed request gets its error response. Thread-safe.
 public final class RPCHandler: Sendable {
-    private let methods: [String: MethodHandler]
+    /// Each registered method: its handler and its metrics.
+    private let methods: [String: Entry]
+    /// The metrics of calls to names not registered (one `unknown` label for them all).
+    private let unknown = RPCMethodMeter(method: "unknown")
     /// Requests in one batch at most.
     let batchRequestLimit: Int
     /// Bytes of answers one batch may produce; the rest get ``RPCError/responseTooLarge``.
     let batchResponseMaxBytes: Int
 
-    /// Each called method's metrics, made at its first call (so `/metrics` lists only
-    /// methods in use); names not registered share `unknown`.
-    private let meters = Mutex<[String: RPCMethodMetrics]>([:])
+    private struct Entry: Sendable {
+        let handler: MethodHandler
+        /// Made at the method's first call (so `/metrics` lists only methods in use).
+        let meter: RPCMethodMeter
+    }
 
     init(methods: [String: MethodHandler], batchRequestLimit: Int = 1_000, batchResponseMaxBytes: Int = 25_000_000) {
-        self.methods = methods
+        self.methods = methods.reduce(into: [:]) { table, entry in
+            table[entry.key] = Entry(handler: entry.value, meter: RPCMethodMeter(method: entry.key))
+        }
         self.batchRequestLimit = batchRequestLimit
         self.batchResponseMaxBytes = batchResponseMaxBytes
     }
@@ -92,13 +98,14 @@ public final class RPCHandler: Sendable {
             return Self.response(id: id ?? .null, error: .invalidRequest("method must be a string"))
         }
         let result: JSON
-        let meter = self.meter(methods[method] == nil ? "unknown" : method)
+        let registered = methods[method]
+        let meter = (registered?.meter ?? unknown).metrics
         let started = ContinuousClock.now
         do {
             defer { meter.duration.record(ContinuousClock.now - started) }
             meter.requests.increment()
-            guard let handler = methods[method] else { throw RPCError.methodNotFound(method) }
-            result = try await handler(try Params(call["params"]), context)
+            guard let registered else { throw RPCError.methodNotFound(method) }
+            result = try await registered.handler(try Params(call["params"]), context)
         } catch {
             let rpcError = error as? RPCError ?? .internalError("\(error)")
             meter.failed(code: rpcError.code)
@@ -108,15 +115,6 @@ public final class RPCHandler: Sendable {
         }
         guard let id else { return nil }
         return .object([("jsonrpc", .string("2.0")), ("id", id), ("result", result)])
-    }
-
-    private func meter(_ name: String) -> RPCMethodMetrics {
-        meters.withLock { m in
-            if let existing = m[name] { return existing }
-            let made = RPCMethodMetrics(method: name)
-            m[name] = made
-            return made
-        }
     }
 
     static func response(id: JSON, error: RPCError) -> JSON {

@@ -55,7 +55,8 @@ struct NodeGauges: Sendable {
         let sync = node.backend.syncState()
         put("cloister_sync_highest_block", Double(sync.highest))
         put("cloister_sync_syncing", Double(sync.syncing ? 1 : 0))
-        put("cloister_node_ready", Double(node.backend.readiness().ready ? 1 : 0))
+        let enclave = node.backend.status.enclave?()
+        put("cloister_node_ready", Double(node.backend.readiness(sync: sync, enclave: enclave).ready ? 1 : 0))
         if let usage = node.store.mapUsage {
             put("cloister_storage_map_used_bytes", Double(usage.used))
             put("cloister_storage_map_size_bytes", Double(usage.mapSize))
@@ -64,7 +65,7 @@ struct NodeGauges: Sendable {
            let snapshot = try? clique.snapshot(number: head.number, hash: chain.head.hash, reader: chain.headers) {
             put("cloister_clique_signers", Double(snapshot.signers.count))
         }
-        if let summary = node.backend.status.enclave?() {
+        if let summary = enclave {
             put("cloister_enclave_trusted", Double(summary.trusted ? 1 : 0))
         }
     }

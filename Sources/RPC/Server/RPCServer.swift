@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 public import Logging
 import NIOCore
 import HTTPTypes
+import Primitives
 import Synchronization
 
 /// Where and how the JSON-RPC server listens, and who may use it.
@@ -94,7 +95,7 @@ public enum RPCServer {
         }
         let connections = Atomic<UInt64>(1)
         let wsConfig = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)), ws: .init(maxFrameSize: limit))
+            http1: .init(idleTimeout: .nanoseconds(configuration.idleTimeout.saturatingNanoseconds)), ws: .init(maxFrameSize: limit))
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(configuration: wsConfig) { head, _, _ in
@@ -178,15 +179,5 @@ struct CORSHeaders<Context: RequestContext>: RouterMiddleware {
         response.headers[.accessControlMaxAge] = "600"
         if allowed != "*" { response.headers[.vary] = "Origin" }
         return response
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds (saturating).
-    var nanoseconds: Int64 {
-        let (s, atto) = components
-        let (ns, o1) = s.multipliedReportingOverflow(by: 1_000_000_000)
-        let (sum, o2) = ns.addingReportingOverflow(atto / 1_000_000_000)
-        return o1 || o2 ? Int64.max : sum
     }
 }

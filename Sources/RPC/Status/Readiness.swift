@@ -11,12 +11,18 @@ public struct Readiness: Sendable, Equatable {
 
 extension RPCBackend {
     public func readiness() -> Readiness {
+        readiness(sync: syncState(), enclave: status.enclave?())
+    }
+
+    /// Readiness from a ``syncState()`` and an enclave summary the caller has already read
+    /// (a report that shows them too reads each once).
+    public func readiness(sync: (syncing: Bool, starting: UInt64, current: UInt64, highest: UInt64),
+                          enclave: EnclaveSummary?) -> Readiness {
         var reasons: [String] = []
-        let sync = syncState()
         if sync.syncing, sync.highest > sync.current, sync.highest - sync.current > status.readyMaxBlocksBehind {
             reasons.append("syncing: block \(sync.current) of \(sync.highest) (more than \(status.readyMaxBlocksBehind) behind)")
         }
-        if let summary = status.enclave?(), !summary.trusted {
+        if let summary = enclave, !summary.trusted {
             reasons.append("enclave not trusted: \(summary.reason ?? "unknown reason")")
         }
         return Readiness(reasons: reasons)

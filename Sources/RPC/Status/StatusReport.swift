@@ -43,9 +43,10 @@ extension RPCBackend {
             ("syncing", .bool(sync.syncing)), ("starting", .number(String(sync.starting))),
             ("current", .number(String(sync.current))), ("highest", .number(String(sync.highest))),
         ])))
-        let ready = readiness()
+        let enclave = status.enclave?()
+        let ready = readiness(sync: sync, enclave: enclave)
         fields.append(("ready", .object([("ready", .bool(ready.ready)), ("reasons", .array(ready.reasons.map(JSON.string)))])))
-        if let summary = status.enclave?() {
+        if let summary = enclave {
             fields.append(("enclave", .object([
                 ("trusted", .bool(summary.trusted)), ("reason", summary.reason.map(JSON.string) ?? .null),
                 ("enclaveId", Format.hash(summary.enclaveID)), ("measurement", Format.hash(summary.measurement)),
