@@ -181,7 +181,7 @@ let package = Package(
         .target(
             name: "Enclave",
             dependencies: [
-                "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "ConfidentialState", "Consensus", "Trie",
+                "Primitives", "ChainTypes", "Attestation", "EnclaveProtocol", "ConfidentialState", "Consensus", "Trie", "State", "EVM", "Execution",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -352,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "EnclaveTests",
             dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "ConfidentialState", "Attestation", "ChainTypes", "Primitives",
-                           "TestSupport", "Chain", "Consensus", "Storage", "State",
+                           "TestSupport", "Chain", "Consensus", "Storage", "State", "Trie",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
