@@ -303,7 +303,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainTests",
-            dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport",
+            dependencies: ["Chain", "Consensus", "Execution", "State", "Storage", "ChainTypes", "Primitives", "TestSupport", "Trie",
                            "Attestation", "ConfidentialState", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 public import Primitives
 public import ChainTypes
-import Consensus
+public import Consensus
+import Storage
 import State
 import EVM
 import Execution
@@ -15,14 +16,22 @@ public struct BlockBuilder: Sendable {
     public let key: Secp256k1.PrivateKey
     /// The gas limit blocks move toward (by at most parent/1024 each).
     public var targetGasLimit: UInt64
-    /// Free bytes at the start of extra data (up to 32).
+    /// Free bytes at the start of extra data (up to 32). A confidential chain ignores it:
+    /// there the vanity is the section's hash, or 32 zero bytes (CONFIDENTIAL.md section 6).
     public var vanity: [UInt8]
+    /// The node's enclave, for `0x40` transactions; without one they stay in the pool.
+    public var lane: (any ConfidentialExecutionLane)?
+    /// Reports a section the lane produced that this node's own checks refused (the block
+    /// is then built without `0x40` transactions).
+    public var onLaneFailure: (@Sendable (String) -> Void)?
 
     public init(chain: Blockchain, pool: TransactionPool, key: Secp256k1.PrivateKey,
-                targetGasLimit: UInt64? = nil, vanity: [UInt8] = Array("cloister".utf8)) {
+                targetGasLimit: UInt64? = nil, vanity: [UInt8] = Array("cloister".utf8),
+                lane: (any ConfidentialExecutionLane)? = nil) {
         self.chain = chain; self.pool = pool; self.key = key
         self.targetGasLimit = targetGasLimit ?? chain.head.header.gasLimit
         self.vanity = vanity
+        self.lane = lane
     }
 
     public var signer: Address { key.address }
@@ -31,7 +40,8 @@ public struct BlockBuilder: Sendable {
     public func prepare(on parent: SealedHeader, now: UInt64) throws(BlockImportError) -> Header {
         var header = Header(parentHash: parent.hash, number: parent.header.number + 1,
                             gasLimit: HeaderRules.nextGasLimit(parent: parent.header.gasLimit, desired: targetGasLimit),
-                            timestamp: now, extraData: vanity)
+                            timestamp: now,
+                            extraData: chain.config.confidential == nil ? vanity : [UInt8](repeating: 0, count: CliqueSeal.vanityLength))
         do { try chain.engine.prepare(&header, parent: parent, signer: signer, reader: chain.headers) } catch {
             throw .consensus(error)
         }
@@ -43,6 +53,17 @@ public struct BlockBuilder: Sendable {
 
     /// Fills `header` (prepared on the current head) from the pool, seals and commits it.
     public func build(_ prepared: Header) throws(BlockImportError) -> (block: Block, result: ImportResult) {
+        do {
+            return try build(prepared, confidential: lane != nil)
+        } catch {
+            guard case .invalidSection(let why) = error, lane != nil else { throw error }
+            // Our own enclave's section failed our own checks: a bug or a broken enclave. Seal without it.
+            onLaneFailure?(why)
+            return try build(prepared, confidential: false)
+        }
+    }
+
+    private func build(_ prepared: Header, confidential useLane: Bool) throws(BlockImportError) -> (block: Block, result: ImportResult) {
         var header = prepared
         let config = chain.config
         let fork = config.fork(atBlock: header.number, timestamp: header.timestamp)
@@ -55,6 +76,13 @@ public struct BlockBuilder: Sendable {
         let ancestors = AncestorHashes(parent: parent, reader: chain.headers)
         let env = chain.executor.environment(for: header, author: signer, blockHashes: { ancestors.hash($0) })
         let baseFee = header.baseFeePerGas
+        let snapshot: any ReadSnapshot
+        do { snapshot = try chain.store.snapshot() } catch { throw .storage(error) }
+        var confidentialRules = try chain.executor.beginConfidentialBlock(
+            header: header, author: signer,
+            context: try chain.confidentialContext(block: Block(header: header, transactions: []), parent: parent, section: nil,
+                                                   storage: snapshot),
+            state: state)
         var systemBlock = try chain.executor.beginSystemBlock(header: header, inputs: try chain.systemInputs(parent: parent),
                                                               blockHashes: { ancestors.hash($0) }, state: state)
 
@@ -65,6 +93,8 @@ public struct BlockBuilder: Sendable {
         var used: UInt64 = 0
         var bloom = Bloom()
         while let tx = order.peek() {
+            // Confidential transactions go last, in one batch through the enclave.
+            if tx.transaction.type == .confidential { order.dropSender(); continue }
             if tx.transaction.type.isSystem {
                 // A system transaction: to the registry, or left out (kept in the pool while it may
                 // still apply: a later nonce, or the block's sixteen already taken).
@@ -86,6 +116,11 @@ public struct BlockBuilder: Sendable {
             }
             let left = header.gasLimit - used
             if left < 21_000 { break }
+            if let rules = confidentialRules, let to = tx.transaction.to, try rules.isConfidentialContract(to) {
+                invalid.append(tx.hash)
+                order.dropSender()
+                continue
+            }
             guard tx.transaction.gasLimit <= left else { order.dropSender(); continue }
             do {
                 let outcome = try processor.apply(tx, to: state, in: env, gasAvailable: left)
@@ -106,13 +141,46 @@ public struct BlockBuilder: Sendable {
                 order.dropSender()
             }
         }
+        var encrypted: EncryptedStateUpdate?
+        if var rules = confidentialRules {
+            if useLane, let lane, lane.isReady(generation: rules.facts.currentGeneration) {
+                let batch = try confidentialBatch(rules: rules, state: state, gasLeft: header.gasLimit - used, baseFee: baseFee ?? .zero)
+                if !batch.isEmpty {
+                    let request = ConfidentialExecutionRequest(
+                        context: ExecContext(author: signer, number: header.number, gasLimit: header.gasLimit, timestamp: header.timestamp,
+                                             difficulty: header.difficulty, mixDigest: header.mixHash, baseFeePerGas: baseFee ?? .zero),
+                        parent: parent, parentEncStateRoot: rules.context.parentEncStateRoot,
+                        generation: rules.facts.currentGeneration, transactions: batch.map(\.signed))
+                    do {
+                        let section = try lane.execute(request)
+                        rules.setSection(section)
+                        header.extraData.replaceSubrange(0..<CliqueSeal.vanityLength, with: section.hash.bytes)
+                        rules = ConfidentialBlockRules(genesis: rules.genesis, chainID: rules.chainID, header: header, author: signer,
+                                                       facts: rules.facts, context: rules.context)
+                        for tx in batch {
+                            let outcome = try rules.apply(tx, index: included.count, state: state, gasAvailable: header.gasLimit - used)
+                            used += outcome.gasUsed
+                            receipts.append(Receipt(type: .confidential, succeeded: outcome.succeeded, cumulativeGasUsed: used, logs: []))
+                            included.append(tx.signed)
+                        }
+                    } catch let e as BlockImportError {
+                        throw e
+                    } catch {
+                        onLaneFailure?("the enclave did not execute the block's confidential transactions: \(error)")
+                    }
+                }
+            }
+            encrypted = try rules.finish()
+            confidentialRules = rules
+        }
         if let failure = ancestors.failure { throw .corrupt("BLOCKHASH: \(failure)") }
         if !invalid.isEmpty { pool.remove(invalid) }
         header.gasUsed = used
         header.logsBloom = bloom
         header.receiptsRoot = Receipt.root(of: receipts)
         header.transactionsRoot = Block(header: header, transactions: included).computedTransactionsRoot
-        let executed = ExecutedBlock(transactions: [], receipts: receipts, gasUsed: used, bloom: bloom, changes: state.changes())
+        var executed = ExecutedBlock(transactions: [], receipts: receipts, gasUsed: used, bloom: bloom, changes: state.changes())
+        executed.encrypted = encrypted
         let engine = chain.engine
         let key = self.key
         let (block, result) = try chain.commitProduced(header, transactions: included, executed: executed) {
@@ -120,6 +188,37 @@ public struct BlockBuilder: Sendable {
         }
         // The pool follows the head through `Blockchain.onHeadChange` (it has already dropped these).
         return (block, result)
+    }
+
+    /// The pending `0x40` transactions that can go into this block after its public ones:
+    /// for each sender the run starting at its nonce, each valid for this block (epoch,
+    /// generation, suite), affordable at its full gas limit and fee cap, within the gas left.
+    /// Checked pessimistically, so the real effects (gas used ≤ limit) always apply.
+    private func confidentialBatch(rules: ConfidentialBlockRules, state: StateDB, gasLeft: UInt64,
+                                   baseFee: UInt256) throws(BlockImportError) -> [RecoveredTransaction] {
+        var batch: [RecoveredTransaction] = []
+        var left = gasLeft
+        for (sender, queue) in pool.pending().sorted(by: { $0.key < $1.key }) {
+            var nonce: UInt64
+            var balance: UInt256
+            do {
+                if let codeHash = try state.codeHash(sender), codeHash != .emptyKeccak { continue }
+                nonce = try state.nonce(sender)
+                balance = try state.balance(sender)
+            } catch { throw .state(error) }
+            for tx in queue where tx.transaction.nonce >= nonce {
+                guard case .confidential(let c) = tx.transaction, c.nonce == nonce,
+                      rules.facts.refusal(of: c, number: rules.header.number, epochLength: rules.genesis.epochLength) == nil,
+                      c.maxFeePerGas >= baseFee, c.gasLimit <= left else { break }
+                let (cost, overflow) = UInt256(c.gasLimit).multipliedReportingOverflow(by: c.maxFeePerGas)
+                guard !overflow, balance >= cost else { break }
+                balance = balance &- cost
+                nonce += 1
+                left -= c.gasLimit
+                batch.append(tx)
+            }
+        }
+        return batch
     }
 }
 

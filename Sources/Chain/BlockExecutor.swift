@@ -5,6 +5,7 @@ public import State
 import EVM
 public import Execution
 import Synchronization
+import ConfidentialState
 
 /// What executing a block's transactions gave.
 public struct ExecutedBlock: Sendable {
@@ -13,6 +14,8 @@ public struct ExecutedBlock: Sendable {
     public var gasUsed: UInt64
     public var bloom: Bloom
     public var changes: StateChanges
+    /// On a confidential chain: the encrypted state after the block, to store with it.
+    public var encrypted: EncryptedStateUpdate? = nil
     /// Logs of each transaction, with the transaction's index (for filters and RPC).
     public var receiptsRoot: Hash32 { Receipt.root(of: receipts) }
 }
@@ -93,15 +96,21 @@ public final class BlockExecutor: Sendable {
     }
 
     /// Executes `transactions` (senders recovered) on `state` as block `header`. On a chain
-    /// with a confidential module, `system` must be given: the registry's block-level effects
-    /// run first and system transactions (`0x41`–`0x44`) go to the registry, never the EVM.
+    /// with a confidential module, `system` and `confidential` must be given: the registry's
+    /// block-level effects run first, system transactions (`0x41`–`0x44`) go to the registry,
+    /// and confidential ones (`0x40`) take their public effects from the block's section,
+    /// which the keyless checks then verify; neither ever reaches the EVM.
     public func execute(header: Header, transactions: [RecoveredTransaction], author: Address, state: StateDB,
                         blockHashes: @escaping @Sendable (UInt64) -> Hash32,
-                        system: SystemBlockInputs? = nil) throws(BlockImportError) -> ExecutedBlock {
+                        system: SystemBlockInputs? = nil,
+                        confidential: ConfidentialBlockContext? = nil) throws(BlockImportError) -> ExecutedBlock {
+        var confidentialRules = try beginConfidentialBlock(header: header, author: author, context: confidential, state: state)
         var systemBlock = try beginSystemBlock(header: header, inputs: system, blockHashes: blockHashes, state: state)
         // No transactions, no EVM: Clique has no block reward, so only the registry's effects change state.
         if transactions.isEmpty {
-            return ExecutedBlock(transactions: [], receipts: [], gasUsed: 0, bloom: Bloom(), changes: state.changes())
+            var executed = ExecutedBlock(transactions: [], receipts: [], gasUsed: 0, bloom: Bloom(), changes: state.changes())
+            executed.encrypted = try confidentialRules?.finish()
+            return executed
         }
         let fork = config.fork(atBlock: header.number, timestamp: header.timestamp)
         guard let processor = checkOut(fork) else { throw .unsupportedFork(fork) }
@@ -121,6 +130,19 @@ public final class BlockExecutor: Sendable {
                 receipts.append(Receipt(type: tx.transaction.type, succeeded: succeeded, cumulativeGasUsed: used, logs: []))
                 continue
             }
+            if tx.transaction.type == .confidential {
+                guard var rules = confidentialRules else {
+                    throw .invalidConfidentialTransaction(index: i, hash: tx.hash, reason: "this chain has no confidential module")
+                }
+                let outcome = try rules.apply(tx, index: i, state: state, gasAvailable: header.gasLimit - min(used, header.gasLimit))
+                confidentialRules = rules
+                used += outcome.gasUsed
+                receipts.append(Receipt(type: .confidential, succeeded: outcome.succeeded, cumulativeGasUsed: used, logs: []))
+                continue
+            }
+            if let rules = confidentialRules, let to = tx.transaction.to, try rules.isConfidentialContract(to) {
+                throw .invalidConfidentialTransaction(index: i, hash: tx.hash, reason: "a plain transaction to the confidential contract \(to)")
+            }
             let outcome: TransactionOutcome
             do {
                 outcome = try processor.apply(tx, to: state, in: env, gasAvailable: header.gasLimit - min(used, header.gasLimit))
@@ -133,8 +155,24 @@ public final class BlockExecutor: Sendable {
             bloom.formUnion(receipt.logsBloom)
             receipts.append(receipt)
         }
-        return ExecutedBlock(transactions: transactions, receipts: receipts, gasUsed: used, bloom: bloom,
-                             changes: state.changes())
+        var executed = ExecutedBlock(transactions: transactions, receipts: receipts, gasUsed: used, bloom: bloom,
+                                     changes: state.changes())
+        executed.encrypted = try confidentialRules?.finish()
+        return executed
+    }
+
+    /// The keyless rules for block `header`, with the registry's facts read at the parent
+    /// (before the block's own effects); nil on a chain without a confidential module.
+    func beginConfidentialBlock(header: Header, author: Address, context: ConfidentialBlockContext?,
+                                state: StateDB) throws(BlockImportError) -> ConfidentialBlockRules? {
+        guard let genesis = config.confidential else { return nil }
+        guard let context else { throw .corrupt("a confidential chain's block executed without its encrypted state") }
+        let facts: ConfidentialFacts
+        do { facts = try ConfidentialFacts.read(Registry(slots: RegistryStateSlots(state: state))) } catch let e as StateError {
+            throw .state(e)
+        } catch { throw .corrupt("registry: \(error)") }
+        return ConfidentialBlockRules(genesis: genesis, chainID: config.chainID, header: header, author: author, facts: facts,
+                                      context: context)
     }
 
     /// The registry's rules for block `header`, with its block-level effects applied to

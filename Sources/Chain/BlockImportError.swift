@@ -33,6 +33,11 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
     /// A system transaction (`0x41`–`0x44`) breaks a rule of CONFIDENTIAL.md section 7
     /// (not a signer at the parent, wrong nonce, no confidential module, a registry rule).
     case invalidSystemTransaction(index: Int, hash: Hash32, reason: String)
+    /// A confidential transaction (`0x40`) breaks a rule of CONFIDENTIAL.md section 5.2
+    /// (epoch, generation, suite, nonce, fees, block gas).
+    case invalidConfidentialTransaction(index: Int, hash: Hash32, reason: String)
+    /// The block's confidential section is missing, or fails a keyless check of section 8, step 4.
+    case invalidSection(String)
     /// The fork in force at this block is not one the EVM implements.
     case unsupportedFork(Fork)
     /// Execution used a different amount of gas than the header says.
@@ -66,6 +71,8 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
         case .invalidTransaction(let i, let e): "invalid transaction \(i): \(e)"
         case .transactionFailed(let i, let hash, let e): "could not apply tx \(i) [\(hash)]: \(e)"
         case .invalidSystemTransaction(let i, let hash, let reason): "invalid system transaction \(i) [\(hash)]: \(reason)"
+        case .invalidConfidentialTransaction(let i, let hash, let reason): "invalid confidential transaction \(i) [\(hash)]: \(reason)"
+        case .invalidSection(let reason): "invalid confidential section: \(reason)"
         case .unsupportedFork(let f): "fork \(f) is not supported by this EVM"
         case .gasUsedMismatch(let h, let c): "invalid gas used (remote: \(h) local: \(c))"
         case .receiptsRootMismatch(let have, let c): "invalid receipt root hash (remote: \(have) local: \(c))"

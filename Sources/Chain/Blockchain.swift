@@ -6,6 +6,7 @@ public import State
 public import Consensus
 import Execution
 import Synchronization
+public import Trie
 
 /// What importing one block did.
 public struct ImportResult: Sendable {
@@ -160,14 +161,17 @@ public final class Blockchain: Sendable {
 
     /// Imports one block: verifies it completely, stores it, and moves the head when
     /// its branch is now the heaviest. `knownSenders` (transaction hash → sender, e.g.
-    /// from the pool) skips recovering those signatures again.
+    /// from the pool) skips recovering those signatures again. On a confidential chain a
+    /// block with `0x40` transactions needs its `section` (CONFIDENTIAL.md section 6),
+    /// given here or stored before.
     @discardableResult
-    public func insert(_ block: Block, knownSenders: [Hash32: Address] = [:]) throws(BlockImportError) -> ImportResult {
+    public func insert(_ block: Block, section: ConfidentialSection? = nil,
+                       knownSenders: [Hash32: Address] = [:]) throws(BlockImportError) -> ImportResult {
         let started = ContinuousClock.now
         let result: ImportResult
         do {
             result = try importLock.withLock { _ throws(BlockImportError) -> ImportResult in
-                try insertLocked(block, knownSenders: knownSenders)
+                try insertLocked(block, section: section, knownSenders: knownSenders)
             }
         } catch {
             ChainMetrics.refused(error).increment()
@@ -191,7 +195,7 @@ public final class Blockchain: Sendable {
         }
     }
 
-    private func insertLocked(_ block: Block, knownSenders: [Hash32: Address]) throws(BlockImportError) -> ImportResult {
+    private func insertLocked(_ block: Block, section: ConfidentialSection?, knownSenders: [Hash32: Address]) throws(BlockImportError) -> ImportResult {
         let header = block.header
         let sealed = SealedHeader(header)
         let hash = sealed.hash
@@ -218,7 +222,8 @@ public final class Blockchain: Sendable {
         let extendsHead = parent.hash == head.hash
         let executed = try execute(block, parent: parent, knownSenders: knownSenders,
                                    base: extendsHead ? FlatStateReader(snapshot: snapshot, stateRoot: parent.header.stateRoot)
-                                                     : TrieStateReader(snapshot: snapshot, stateRoot: parent.header.stateRoot))
+                                                     : TrieStateReader(snapshot: snapshot, stateRoot: parent.header.stateRoot),
+                                   section: section, storage: snapshot)
         let parentTD: UInt256
         do {
             guard let td = try ChainStore.totalDifficulty(parent.hash, in: snapshot) else {
@@ -234,6 +239,7 @@ public final class Blockchain: Sendable {
                 let root = try StateStore.commit(executed.changes, block: header.number, in: w)
                 guard root == header.stateRoot else { throw BlockImportError.stateRootMismatch(have: header.stateRoot, computed: root) }
                 try ChainStore.writeBlock(block, hash: hash, receipts: receipts, totalDifficulty: td, in: w)
+                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
                 try ChainStore.markCanonical(number: header.number, hash: hash, transactions: block.transactions, in: w)
                 try ChainStore.setHead(hash, in: w)
             }
@@ -246,6 +252,7 @@ public final class Blockchain: Sendable {
             let root = try StateStore.commitDetached(executed.changes, baseRoot: parent.header.stateRoot, in: w)
             guard root == header.stateRoot else { throw BlockImportError.stateRootMismatch(have: header.stateRoot, computed: root) }
             try ChainStore.writeBlock(block, hash: hash, receipts: receipts, totalDifficulty: td, in: w)
+            if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
         }
         let headTD: UInt256
         do { headTD = try ChainStore.totalDifficulty(head.hash, in: store.snapshot()) ?? .zero } catch { throw Self.map(error) }
@@ -279,6 +286,7 @@ public final class Blockchain: Sendable {
                 block.header = header
                 hash = header.hash
                 try ChainStore.writeBlock(block, hash: hash, receipts: executed.receipts, totalDifficulty: td, in: w)
+                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
                 try ChainStore.markCanonical(number: header.number, hash: hash, transactions: transactions, in: w)
                 try ChainStore.setHead(hash, in: w)
             }
@@ -311,7 +319,8 @@ public final class Blockchain: Sendable {
     /// Validates and executes `block` on `base` (its parent's state) and checks the
     /// header's gas used, receipts root and bloom. The state root is checked at commit.
     private func execute(_ block: Block, parent: SealedHeader, knownSenders: [Hash32: Address],
-                         base: any StateReader) throws(BlockImportError) -> ExecutedBlock {
+                         base: any StateReader, section: ConfidentialSection?,
+                         storage: any StorageReader) throws(BlockImportError) -> ExecutedBlock {
         let header = block.header
         let fork = config.fork(atBlock: header.number, timestamp: header.timestamp)
         let txs = try executor.recoverSenders(block.transactions, fork: fork, known: knownSenders)
@@ -319,7 +328,9 @@ public final class Blockchain: Sendable {
         do { author = try engine.author(of: header) } catch { throw .consensus(error) }
         let ancestors = AncestorHashes(parent: parent, reader: headers)
         let executed = try executor.execute(header: header, transactions: txs, author: author, state: StateDB(base: base),
-                                            blockHashes: { ancestors.hash($0) }, system: try systemInputs(parent: parent))
+                                            blockHashes: { ancestors.hash($0) }, system: try systemInputs(parent: parent),
+                                            confidential: try confidentialContext(block: block, parent: parent, section: section,
+                                                                                  storage: storage))
         if let failure = ancestors.failure { throw .corrupt("BLOCKHASH: \(failure)") }
         guard executed.gasUsed == header.gasUsed else { throw .gasUsedMismatch(header: header.gasUsed, computed: executed.gasUsed) }
         let receiptsRoot = executed.receiptsRoot
@@ -337,6 +348,46 @@ public final class Blockchain: Sendable {
         guard let genesis else { throw .corrupt("no canonical genesis block") }
         return SystemBlockInputs(signers: Set(signers), isCheckpoint: engine.isCheckpoint(parent.header.number + 1),
                                  genesisHash: genesis.hash)
+    }
+
+    /// The encrypted side of the child of `parent` (nil on a chain without a confidential
+    /// module): the section (given, or stored with the block) and the parent's encrypted state.
+    func confidentialContext(block: Block, parent: SealedHeader, section: ConfidentialSection?,
+                             storage: any StorageReader) throws(BlockImportError) -> ConfidentialBlockContext? {
+        guard config.confidential != nil else { return nil }
+        do {
+            let stored = section == nil ? try ConfidentialStore.section(of: block.header.hash, in: storage) : nil
+            return ConfidentialBlockContext(section: section ?? stored, parentHash: parent.hash,
+                                            parentEncStateRoot: try ConfidentialStore.encStateRoot(after: parent.hash, in: storage),
+                                            nodes: StorageNodeSource(storage, table: Tables.encTrieNodes))
+        } catch { throw Self.map(error) }
+    }
+
+    /// Whether `address` holds a confidential contract at the head (plain transactions and
+    /// calls to it are refused). False on a chain without a confidential module.
+    public func isConfidentialContract(_ address: Address, at hash: Hash32? = nil) -> Bool {
+        guard config.confidential != nil, let snapshot = try? store.snapshot(),
+              let root = try? ConfidentialStore.encStateRoot(after: hash ?? head.hash, in: snapshot) else { return false }
+        return (try? ConfidentialBlockRules.isConfidentialContract(address, root: root,
+                                                                    nodes: StorageNodeSource(snapshot, table: Tables.encTrieNodes))) ?? false
+    }
+
+    /// The encrypted state root after block `hash` (the empty trie's root when it has none).
+    public func encStateRoot(after hash: Hash32) -> Hash32? {
+        guard let snapshot = try? store.snapshot() else { return nil }
+        return try? ConfidentialStore.encStateRoot(after: hash, in: snapshot)
+    }
+
+    /// The confidential section of block `hash`, if it has one.
+    public func section(of hash: Hash32) -> ConfidentialSection? {
+        guard let snapshot = try? store.snapshot() else { return nil }
+        return try? ConfidentialStore.section(of: hash, in: snapshot)
+    }
+
+    /// A node of the encrypted trie (for the enclave's reads and for proofs).
+    public func encryptedTrieNode(_ hash: Hash32) -> [UInt8]? {
+        guard let snapshot = try? store.snapshot() else { return nil }
+        return try? snapshot.get(Tables.encTrieNodes, hash.bytes)
     }
 
     /// Makes `newHead`'s branch canonical in one write: unwinds the state to the common
@@ -374,7 +425,8 @@ public final class Blockchain: Sendable {
                 }
                 let block = Block(header: new.header, transactions: body.transactions, ommers: body.ommers)
                 let executed = try self.execute(block, parent: parentHeader, knownSenders: [:],
-                                                base: FlatStateReader(snapshot: w, stateRoot: parentHeader.header.stateRoot))
+                                                base: FlatStateReader(snapshot: w, stateRoot: parentHeader.header.stateRoot),
+                                                section: nil, storage: w)
                 let root = try StateStore.commit(executed.changes, block: new.header.number, in: w)
                 guard root == new.header.stateRoot else {
                     throw BlockImportError.stateRootMismatch(have: new.header.stateRoot, computed: root)

@@ -51,6 +51,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case timeout(Duration)
     /// An ancestor's hash (BLOCKHASH) could not be read.
     case ancestors(String)
+    /// The call targets a confidential contract: its code and state exist only inside
+    /// enclaves, so it is never simulated in the clear (CONFIDENTIAL.md section 5.2).
+    case confidentialContract(Address)
 
     public var description: String {
         switch self {
@@ -61,6 +64,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .gasRequiredExceedsAllowance(let cap, _): "gas required exceeds allowance (\(cap))"
         case .timeout(let limit): "execution aborted (timeout = \(limit))"
         case .ancestors(let why): "\(why)"
+        case .confidentialContract(let a): "\(a) is a confidential contract: read it with conf_call (a signed view call), never eth_call"
         }
     }
 }
@@ -112,6 +116,7 @@ extension Blockchain {
 
     private func simulate(_ request: CallRequest, on parent: Header, blockHash: Hash32, gas: UInt64,
                           limit: TimeLimit) throws(CallError) -> CallOutcome {
+        if let to = request.to, isConfidentialContract(to, at: blockHash) { throw .confidentialContract(to) }
         let reader: any StateReader
         do {
             guard let r = try stateReader(atHash: blockHash) else { throw CallError.unknownBlock }

@@ -83,6 +83,8 @@ extension BlockImportError {
         case .invalidTransaction: "invalid_transaction"
         case .transactionFailed: "transaction_failed"
         case .invalidSystemTransaction: "invalid_system_transaction"
+        case .invalidConfidentialTransaction: "invalid_confidential_transaction"
+        case .invalidSection: "invalid_section"
         case .unsupportedFork: "unsupported_fork"
         case .gasUsedMismatch: "gas_used"
         case .receiptsRootMismatch: "receipts_root"
@@ -118,6 +120,7 @@ extension PoolError {
         case .futureReplacingPending: "future_replacing_pending"
         case .invalid: "invalid"
         case .systemTransactionRefused: "system_transaction_refused"
+        case .confidentialRefused: "confidential_refused"
         }
     }
 }

@@ -35,11 +35,18 @@ public enum Tables {
     /// Clique voting snapshots at checkpoints: block hash (32) → snapshot RLP.
     public static let cliqueSnapshots = Table("clique_snapshots")
 
+    /// Confidential sections (CONFIDENTIAL.md section 6): block hash (32) → section RLP.
+    public static let sections = Table("conf_sections")
+    /// The encrypted state's root after each block of a confidential chain: block hash (32) → root (32).
+    public static let encStateRoots = Table("conf_enc_roots")
+    /// The encrypted trie's nodes: Keccak-256(node RLP) → node RLP (content-addressed, so every branch shares them).
+    public static let encTrieNodes = Table("conf_enc_trie_nodes")
+
     /// Every table a data directory holds.
     public static let all: [Table] = [
         meta, trieNodes, accounts, storage, code, accountChanges, storageChanges,
         headers, bodies, receipts, canonical, blockNumbers, transactionLookup, stateRoots,
-        totalDifficulty, cliqueSnapshots,
+        totalDifficulty, cliqueSnapshots, sections, encStateRoots, encTrieNodes,
     ]
 }
 

@@ -21,11 +21,12 @@ public struct InMemoryNodeSource: TrieNodeSource, Sendable {
     public func trieNode(_ hash: Hash32) throws(TrieError) -> [UInt8]? { nodes[hash] }
 }
 
-/// Nodes stored in ``Tables/trieNodes`` of a storage snapshot or write batch.
+/// Nodes stored in a table (``Tables/trieNodes`` unless told) of a storage snapshot or write batch.
 public struct StorageNodeSource: TrieNodeSource {
     public let reader: any StorageReader
-    public init(_ reader: any StorageReader) { self.reader = reader }
+    public let table: Table
+    public init(_ reader: any StorageReader, table: Table = Tables.trieNodes) { self.reader = reader; self.table = table }
     public func trieNode(_ hash: Hash32) throws(TrieError) -> [UInt8]? {
-        do { return try reader.get(Tables.trieNodes, hash.bytes) } catch { throw .storage(error) }
+        do { return try reader.get(table, hash.bytes) } catch { throw .storage(error) }
     }
 }

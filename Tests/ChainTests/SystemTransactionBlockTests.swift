@@ -1,4 +1,5 @@
 import Testing
+import Trie
 import Foundation
 import Primitives
 import ChainTypes
@@ -158,7 +159,9 @@ import TestSupport
         let state = StateDB(base: try c.chain.state.latest())
         #expect {
             try executor.execute(header: header, transactions: [join], author: TestKeys.address("A"), state: state,
-                                 blockHashes: { _ in parent.hash }, system: inputs)
+                                 blockHashes: { _ in parent.hash }, system: inputs,
+                                 confidential: ConfidentialBlockContext(section: nil, parentHash: parent.hash,
+                                                                        parentEncStateRoot: .emptyTrieRoot, nodes: EmptyNodeSource()))
         } throws: { error in
             guard case BlockImportError.invalidSystemTransaction(let index, _, let reason) = error else { return false }
             return index == 0 && reason.contains("not a Clique signer")

@@ -25,6 +25,10 @@ public enum PoolError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system transaction (`0x41`–`0x44`) on a chain without a confidential module, or
     /// from an account that is not a current Clique signer.
     case systemTransactionRefused(String)
+    /// A confidential transaction (`0x40`) that the next block could not take (no
+    /// confidential module, an epoch, generation or suite out of range), or a plain
+    /// transaction to a confidential contract (CONFIDENTIAL.md section 5.2).
+    case confidentialRefused(String)
 
     public var description: String {
         switch self {
@@ -47,6 +51,7 @@ public enum PoolError: Error, Sendable, Equatable, CustomStringConvertible {
         case .futureReplacingPending: "future transaction tries to replace pending"
         case .invalid(let e): "invalid transaction: \(e)"
         case .systemTransactionRefused(let why): "system transaction refused: \(why)"
+        case .confidentialRefused(let why): "confidential transaction refused: \(why)"
         }
     }
 

@@ -126,7 +126,12 @@ public final class TransactionPool: Sendable {
         let sender = recovered.sender
         if t.type.isSystem {
             try admitSystem(sender: sender)
-        } else if t.maxPriorityFeePerGas < config.priceLimit {
+        } else if case .confidential(let c) = t {
+            try admitConfidential(c, next: head.number + 1)
+        } else if let to = t.to, chain.isConfidentialContract(to) {
+            throw .confidentialRefused("\(to) is a confidential contract: send it a 0x40 transaction (the plain call would be refused in a block)")
+        }
+        if !t.type.isSystem, t.maxPriorityFeePerGas < config.priceLimit {
             throw .underpriced(tip: t.maxPriorityFeePerGas, minimum: config.priceLimit)
         }
         let account: Account?
@@ -179,6 +184,18 @@ public final class TransactionPool: Sendable {
             throw .systemTransactionRefused("the signer set at the head is unknown: \(error)")
         }
         guard signers.contains(sender) else { throw .systemTransactionRefused("\(sender) is not a Clique signer") }
+    }
+
+    /// A confidential transaction is held only on a chain with a confidential module, and
+    /// only when block `next` could take it (epoch, generation, suite; section 5.2). The
+    /// pool never decrypts it: it cannot, and the rest is the enclave's business.
+    private func admitConfidential(_ tx: ConfidentialTransaction, next: UInt64) throws(PoolError) {
+        guard let genesis = chain.config.confidential else { throw .confidentialRefused("this chain has no confidential module") }
+        let facts: ConfidentialFacts
+        do { facts = try ConfidentialFacts.read(from: try chain.state.latest()) } catch {
+            throw .confidentialRefused("the registry at the head is unreadable: \(error)")
+        }
+        if let why = facts.refusal(of: tx, number: next, epochLength: genesis.epochLength) { throw .confidentialRefused(why) }
     }
 
     /// Whether `new` raises both the fee cap and the tip of `old` by `bump` percent.

@@ -148,6 +148,7 @@ extension RPCBackend {
         case .gasRequiredExceedsAllowance(let cap, _): .server("gas required exceeds allowance (\(cap))")
         case .timeout(let limit): .server("execution aborted (timeout = \(limit))")
         case .ancestors(let why): .internalError(why)
+        case .confidentialContract: .server(e.description)
         }
     }
 
