@@ -239,7 +239,7 @@ public final class Blockchain: Sendable {
                 let root = try StateStore.commit(executed.changes, block: header.number, in: w)
                 guard root == header.stateRoot else { throw BlockImportError.stateRootMismatch(have: header.stateRoot, computed: root) }
                 try ChainStore.writeBlock(block, hash: hash, receipts: receipts, totalDifficulty: td, in: w)
-                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
+                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, parent: header.parentHash, in: w) }
                 try ChainStore.markCanonical(number: header.number, hash: hash, transactions: block.transactions, in: w)
                 try ChainStore.setHead(hash, in: w)
             }
@@ -252,7 +252,7 @@ public final class Blockchain: Sendable {
             let root = try StateStore.commitDetached(executed.changes, baseRoot: parent.header.stateRoot, in: w)
             guard root == header.stateRoot else { throw BlockImportError.stateRootMismatch(have: header.stateRoot, computed: root) }
             try ChainStore.writeBlock(block, hash: hash, receipts: receipts, totalDifficulty: td, in: w)
-            if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
+            if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, parent: header.parentHash, in: w) }
         }
         let headTD: UInt256
         do { headTD = try ChainStore.totalDifficulty(head.hash, in: store.snapshot()) ?? .zero } catch { throw Self.map(error) }
@@ -286,7 +286,7 @@ public final class Blockchain: Sendable {
                 block.header = header
                 hash = header.hash
                 try ChainStore.writeBlock(block, hash: hash, receipts: executed.receipts, totalDifficulty: td, in: w)
-                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, in: w) }
+                if let encrypted = executed.encrypted { try ConfidentialStore.write(encrypted, block: hash, parent: header.parentHash, in: w) }
                 try ChainStore.markCanonical(number: header.number, hash: hash, transactions: transactions, in: w)
                 try ChainStore.setHead(hash, in: w)
             }
@@ -378,10 +378,26 @@ public final class Blockchain: Sendable {
         return try? ConfidentialStore.encStateRoot(after: hash, in: snapshot)
     }
 
+    /// The section of the nearest block at or below `hash` that has one, with that block's hash.
+    public func nearestSection(atOrBelow hash: Hash32) -> (block: Hash32, section: ConfidentialSection)? {
+        guard let snapshot = try? store.snapshot(), let at = try? ConfidentialStore.nearestSection(atOrBelow: hash, in: snapshot),
+              let section = try? ConfidentialStore.section(of: at, in: snapshot) else { return nil }
+        return (at, section)
+    }
+
     /// The confidential section of block `hash`, if it has one.
     public func section(of hash: Hash32) -> ConfidentialSection? {
         guard let snapshot = try? store.snapshot() else { return nil }
         return try? ConfidentialStore.section(of: hash, in: snapshot)
+    }
+
+    /// An MPT proof of one entry of the encrypted state after block `hash` (or of its
+    /// absence): the root, the raw entry value (nil when absent) and the proof's nodes.
+    public func encryptedEntryProof(_ entryKey: [UInt8], after hash: Hash32) -> (root: Hash32, value: [UInt8]?, proof: [[UInt8]])? {
+        guard let snapshot = try? store.snapshot(), let root = try? ConfidentialStore.encStateRoot(after: hash, in: snapshot) else { return nil }
+        let trie = SecureTrie(rootHash: root, source: StorageNodeSource(snapshot, table: Tables.encTrieNodes))
+        guard let value = try? trie.get(entryKey), let proof = try? trie.proof(entryKey) else { return nil }
+        return (root, value, proof)
     }
 
     /// A node of the encrypted trie (for the enclave's reads and for proofs).

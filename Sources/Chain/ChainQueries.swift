@@ -41,6 +41,9 @@ public struct ReceiptInfo: Sendable {
     public var gasUsed: UInt64
     public var contractAddress: Address?
     public var firstLogIndex: Int
+    /// For a confidential (`0x40`) transaction: its result sealed to the sender's response
+    /// key (CONFIDENTIAL.md section 5.3), from the block's section; nil for other types.
+    public var encryptedResult: [UInt8]? = nil
 }
 
 extension Blockchain {
@@ -71,12 +74,19 @@ extension Blockchain {
         out.reserveCapacity(txs.count)
         var previousGas: UInt64 = 0
         var logIndex = 0
+        let results = txs.contains { $0.transaction.type == .confidential } ? section(of: hash)?.results ?? [] : []
+        var confidentialIndex = 0
         for (tx, receipt) in zip(txs, receipts) {
             let t = tx.transaction.transaction
             // Only a creation needs its sender here (for the new contract's address).
             let created = t.isCreation ? StateHost.createAddress(sender: tx.sender, nonce: t.nonce) : nil
-            out.append(ReceiptInfo(receipt: receipt, transaction: tx, gasUsed: receipt.cumulativeGasUsed - previousGas,
-                                   contractAddress: created, firstLogIndex: logIndex))
+            var info = ReceiptInfo(receipt: receipt, transaction: tx, gasUsed: receipt.cumulativeGasUsed - previousGas,
+                                   contractAddress: created, firstLogIndex: logIndex)
+            if t.type == .confidential {
+                info.encryptedResult = confidentialIndex < results.count ? results[confidentialIndex].encryptedResult : []
+                confidentialIndex += 1
+            }
+            out.append(info)
             previousGas = receipt.cumulativeGasUsed
             logIndex += receipt.logs.count
         }
@@ -88,6 +98,16 @@ extension Blockchain {
         guard let (blockHash, index) = transactionLocation(hash), let all = receiptInfos(blockHash: blockHash),
               index < all.count else { return nil }
         return all[index]
+    }
+
+    /// The section result of a canonical confidential transaction, with its block's hash.
+    public func confidentialResult(_ txHash: Hash32) -> (block: Hash32, result: ConfidentialResult)? {
+        guard let (blockHash, index) = transactionLocation(txHash), let block = block(hash: blockHash),
+              index < block.transactions.count, block.transactions[index].type == .confidential,
+              let section = section(of: blockHash) else { return nil }
+        let k = block.transactions[..<index].filter { $0.type == .confidential }.count
+        guard k < section.results.count, section.results[k].txHash == txHash else { return nil }
+        return (blockHash, section.results[k])
     }
 
     /// The account, storage and code reads of a block's state (canonical or not).

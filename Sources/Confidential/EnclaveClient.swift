@@ -32,9 +32,11 @@ public final class EnclaveClient: Sendable {
     deinit { state.withLock { $0.socket.close() } }
 
     /// Sends one request and waits for its reply. An enclave error reply becomes an error.
-    public func request(_ request: HostRequest) throws(EnclaveClientError) -> EnclaveReply {
+    /// `nodes` answers the trie-node requests an execution makes before its final reply.
+    public func request(_ request: HostRequest,
+                        nodes: ((Hash32) -> [UInt8]?)? = nil) throws(EnclaveClientError) -> EnclaveReply {
         let started = ContinuousClock.now
-        let result = exchange(request)
+        let result = exchange(request, nodes: nodes)
         let took = ContinuousClock.now - started
         let outcome: String
         switch result {
@@ -45,7 +47,7 @@ public final class EnclaveClient: Sendable {
         return try result.get()
     }
 
-    private func exchange(_ request: HostRequest) -> Result<EnclaveReply, EnclaveClientError> {
+    private func exchange(_ request: HostRequest, nodes: ((Hash32) -> [UInt8]?)?) -> Result<EnclaveReply, EnclaveClientError> {
         state.withLock { s in
             let id = s.nextID
             s.nextID &+= 1
@@ -53,8 +55,17 @@ public final class EnclaveClient: Sendable {
                 return .failure(EnclaveClientError("enclave connection: \(error)"))
             }
             do {
-                guard let frame = try s.socket.receive() else { return .failure(EnclaveClientError("the enclave closed the connection")) }
-                let reply = try EnclaveReply(frame: frame)
+                var received = try s.socket.receive()
+                var reply = try received.map { try EnclaveReply(frame: $0) }
+                // An execution asks for trie nodes before it answers.
+                while let frame = received, frame.requestID == id, case .needTrieNode(let hash)? = reply {
+                    guard let nodes else { return .failure(EnclaveClientError("the enclave asked for a trie node outside an execution")) }
+                    let answer = HostRequest.trieNode(hash: hash, node: nodes(hash) ?? [])
+                    try s.socket.send(EnclaveFrame.encode(type: answer.type, requestID: id, payload: answer.payload))
+                    received = try s.socket.receive()
+                    reply = try received.map { try EnclaveReply(frame: $0) }
+                }
+                guard let frame = received, let reply else { return .failure(EnclaveClientError("the enclave closed the connection")) }
                 if case .error(let code, let message) = reply {
                     return .failure(EnclaveClientError("the enclave refused (\(code)): \(message)", refused: true))
                 }

@@ -25,6 +25,8 @@ extension HostRequest {
         case .grantKey: "grant_key"
         case .installKey: "install_key"
         case .txKey: "tx_key"
+        case .executeBlock: "execute_block"
+        case .trieNode: "trie_node"
         }
     }
 }

@@ -35,9 +35,12 @@ public struct EnclaveChainRules: Sendable {
     public var genesis: Header
     public var cliqueEpoch: UInt64
     public var policy: ConfidentialConfig
+    /// The genesis chain configuration (its fork schedule decides the EVM rules of
+    /// confidential execution); nil: the enclave refuses to execute.
+    public var config: ChainConfig?
 
-    public init(genesis: Header, cliqueEpoch: UInt64, policy: ConfidentialConfig) {
-        self.genesis = genesis; self.cliqueEpoch = cliqueEpoch; self.policy = policy
+    public init(genesis: Header, cliqueEpoch: UInt64, policy: ConfidentialConfig, config: ChainConfig? = nil) {
+        self.genesis = genesis; self.cliqueEpoch = cliqueEpoch; self.policy = policy; self.config = config
     }
 }
 

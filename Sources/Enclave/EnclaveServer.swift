@@ -49,11 +49,35 @@ public final class EnclaveServer: Sendable {
                 return
             }
             guard let frame else { return }
-            let (reply, close) = service.handle(frame: frame)
+            // Within an execution the enclave asks the host for trie nodes on this connection,
+            // under the request's id; a broken exchange voids the request and closes the link.
+            var broken = false
+            let nodes: EnclaveService.NodeChannel = { hash in
+                do {
+                    let ask = EnclaveReply.needTrieNode(hash)
+                    try connection.send(EnclaveFrame.encode(type: ask.type, requestID: frame.requestID, payload: ask.payload))
+                    guard let answer = try connection.receive(), answer.requestID == frame.requestID,
+                          case .trieNode(let got, let node) = try HostRequest(frame: answer), got == hash else {
+                        throw EnclaveServerError("the host did not answer the trie node request")
+                    }
+                    return node.isEmpty ? nil : node
+                } catch {
+                    broken = true
+                    throw error
+                }
+            }
+            let (reply, closeAfter) = service.handle(frame: frame, nodes: nodes)
+            let close = closeAfter || broken
             do { try connection.send(EnclaveFrame.encode(type: reply.type, requestID: frame.requestID, payload: reply.payload)) } catch {
                 return
             }
             if close { return }
         }
     }
+}
+
+/// The host broke an exchange within a request.
+struct EnclaveServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

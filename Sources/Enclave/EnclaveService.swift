@@ -45,8 +45,12 @@ public final class EnclaveService: Sendable {
                                encryptionKey: keys.encryptionKey, mrEnclave: configuration.mrEnclave)
     }
 
-    /// The reply to one request.
-    public func handle(_ request: HostRequest) -> EnclaveReply {
+    /// Asks the host, during one request, for a trie node by hash (nil: the host has none).
+    public typealias NodeChannel = (Hash32) throws -> [UInt8]?
+
+    /// The reply to one request. `nodes` reaches the host within this request (the server
+    /// passes one for ``HostRequest/executeBlock(_:)``).
+    public func handle(_ request: HostRequest, nodes: NodeChannel? = nil) -> EnclaveReply {
         switch request {
         case .hello(let version, let nonce):
             guard version == UInt32(EnclaveFrame.version) else {
@@ -62,6 +66,14 @@ public final class EnclaveService: Sendable {
         case .linkHeaders, .generateKey, .grantKey, .installKey, .txKey:
             guard let custody else { return .error(code: .refused, message: "this enclave was started without the chain's rules") }
             return Self.handle(request, custody: custody)
+        case .executeBlock(let execution):
+            guard let custody else { return .error(code: .refused, message: "this enclave was started without the chain's rules") }
+            guard let nodes else { return .error(code: .refused, message: "an execution needs a channel for trie nodes") }
+            do { return .section(try custody.execute(execution, nodes: nodes).rlp) } catch {
+                return .error(code: .refused, message: error.reason)
+            }
+        case .trieNode:
+            return .error(code: .malformedPayload, message: "a trie node outside an execution")
         }
     }
 
@@ -85,7 +97,7 @@ public final class EnclaveService: Sendable {
             case .txKey(let epoch, let generation):
                 let statement = try custody.transactionKey(epoch: epoch, generation: generation)
                 return .txKeyStatement(publicKey: statement.publicKey, signature: statement.signature)
-            case .hello, .getEvidence, .signChallenge:
+            case .hello, .getEvidence, .signChallenge, .executeBlock, .trieNode:
                 return .error(code: .internalFailure, message: "not a key request")
             }
         } catch let e as LightClientError {
@@ -98,9 +110,9 @@ public final class EnclaveService: Sendable {
     }
 
     /// The reply to one frame, and whether the connection must close after it (bad frames).
-    public func handle(frame: RawFrame) -> (reply: EnclaveReply, close: Bool) {
+    public func handle(frame: RawFrame, nodes: NodeChannel? = nil) -> (reply: EnclaveReply, close: Bool) {
         do {
-            return (handle(try HostRequest(frame: frame)), false)
+            return (handle(try HostRequest(frame: frame), nodes: nodes), false)
         } catch {
             return (Self.reply(to: error), true)
         }

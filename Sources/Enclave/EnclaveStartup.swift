@@ -32,7 +32,7 @@ public enum EnclaveStartup {
         let platform: PlatformCredentials
         do { platform = try PlatformCredentials(fileContents: platformFile) } catch { throw EnclaveStartupError("\(error)") }
         let rules = EnclaveChainRules(genesis: genesis.header, cliqueEpoch: genesis.config.clique?.epoch ?? CliqueConfig.defaultEpoch,
-                                      policy: policy)
+                                      policy: policy, config: genesis.config)
         return EnclaveConfiguration(chainID: genesis.config.chainID, genesisHash: genesis.header.hash, policyHash: policy.policyHash,
                                     authority: authority, mrEnclave: mrEnclave, debug: debug, platform: platform, chain: rules)
     }

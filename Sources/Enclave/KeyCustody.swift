@@ -48,6 +48,9 @@ public final class KeyCustody: Sendable {
     /// The generations held, oldest first.
     public var generations: [UInt32] { secrets.withLock { $0.keys.sorted() } }
 
+    /// The secrets held, for confidential execution inside this process only.
+    var heldSecrets: [ConsortiumSecret] { secrets.withLock { Array($0.values) } }
+
     private var chainID: UInt64 { configuration.chainID }
 
     // MARK: Facts

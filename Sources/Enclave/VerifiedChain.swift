@@ -31,6 +31,11 @@ public final class VerifiedChain: Sendable {
         public var signer: Address
         /// Signers at the parent (who could seal this block).
         public var signerCount: Int
+        /// The first 32 bytes of extra data: on a confidential chain, the hash of the block's
+        /// section, or zero when it has none (CONFIDENTIAL.md section 6).
+        public var vanity: [UInt8] = []
+        /// Whether the block carries a confidential section (a nonzero vanity).
+        public var hasSection: Bool { vanity.contains { $0 != 0 } }
     }
 
     /// Blocks a reorg may replace (snapshots are kept this far back).
@@ -54,7 +59,7 @@ public final class VerifiedChain: Sendable {
         let sealed = SealedHeader(genesis)
         let snapshot = CliqueSnapshot(number: 0, hash: sealed.hash, signers: signers)
         state = Mutex(State(links: [Link(number: 0, hash: sealed.hash, stateRoot: genesis.stateRoot, timestamp: genesis.timestamp,
-                                         signer: .zero, signerCount: signers.count)],
+                                         signer: .zero, signerCount: signers.count, vanity: [])],
                             snapshots: [0: snapshot]))
     }
 
@@ -64,6 +69,19 @@ public final class VerifiedChain: Sendable {
     /// The linked block at `number`, if the chain reaches it.
     public func link(at number: UInt64) -> Link? {
         state.withLock { s in number < UInt64(s.links.count) ? s.links[Int(number)] : nil }
+    }
+
+    /// The nearest linked block at or below `number` that carries a confidential section
+    /// (nil when none does, back to genesis).
+    public func nearestSection(atOrBelow number: UInt64) -> Link? {
+        state.withLock { s in
+            var i = min(Int(clamping: number), s.links.count - 1)
+            while i > 0 {
+                if s.links[i].hasSection { return s.links[i] }
+                i -= 1
+            }
+            return nil
+        }
     }
 
     /// The signers after the tip.
@@ -108,7 +126,7 @@ public final class VerifiedChain: Sendable {
                     throw LightClientError("header \(header.number): \(error)")
                 }
                 links.append(Link(number: number, hash: sealed.hash, stateRoot: header.stateRoot, timestamp: header.timestamp,
-                                  signer: signer, signerCount: signerCount))
+                                  signer: signer, signerCount: signerCount, vanity: Array(header.extraData.prefix(32))))
                 snapshots[number] = snapshot
             }
             // Keep later linked blocks when the batch only re-linked known ones.

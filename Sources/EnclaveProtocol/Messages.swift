@@ -25,6 +25,12 @@ public enum HostRequest: Sendable, Equatable {
     case installKey(payload: [UInt8], facts: RegistryProof)
     /// The transaction key statement of section 5.1 for `epoch` under a held `generation`.
     case txKey(epoch: UInt64, generation: UInt32)
+    /// Execute a block's `0x40` transactions; the enclave may ask for trie nodes before its
+    /// final reply (``EnclaveReply/section(_:)``).
+    case executeBlock(ExecuteBlockRequest)
+    /// The host's answer to ``EnclaveReply/needTrieNode(_:)`` within an execution: the node's
+    /// RLP, or empty when the host does not have it.
+    case trieNode(hash: Hash32, node: [UInt8])
 
     public var type: UInt8 {
         switch self {
@@ -36,6 +42,8 @@ public enum HostRequest: Sendable, Equatable {
         case .grantKey: 0x06
         case .installKey: 0x07
         case .txKey: 0x08
+        case .executeBlock: 0x09
+        case .trieNode: 0x0a
         }
     }
 
@@ -52,6 +60,8 @@ public enum HostRequest: Sendable, Equatable {
             case .grantKey(let target, let g, let facts): e.appendBytes(target.bytes); e.append(UInt64(g)); facts.write(to: &e)
             case .installKey(let payload, let facts): e.appendBytes(payload); facts.write(to: &e)
             case .txKey(let epoch, let g): e.append(epoch); e.append(UInt64(g))
+            case .executeBlock(let request): request.write(to: &e)
+            case .trieNode(let hash, let node): e.appendBytes(hash.bytes); e.appendBytes(node)
             }
         }
         return e.bytes
@@ -86,6 +96,10 @@ public enum HostRequest: Sendable, Equatable {
             case 0x08:
                 let epoch = try r.readUInt64()
                 return .txKey(epoch: epoch, generation: try Self.generation(try r.readUInt64(), type: type))
+            case 0x09: return .executeBlock(try ExecuteBlockRequest.read(from: &r, type: type))
+            case 0x0a:
+                let hash = try r.readFixed(Hash32.self)
+                return .trieNode(hash: hash, node: Array(try r.readBytes()))
             default: throw FrameError.unknownType(type)
             }
         }
@@ -189,6 +203,10 @@ public enum EnclaveReply: Sendable, Equatable {
     case installed(generation: UInt32)
     /// Section 5.1's statement: the epoch key's X25519 public key and the enclave's signature.
     case txKeyStatement(publicKey: [UInt8], signature: [UInt8])
+    /// Within an execution: the enclave needs this node of the parent's encrypted trie.
+    case needTrieNode(Hash32)
+    /// The executed block's section (RLP), with this enclave's statement.
+    case section([UInt8])
     /// The request was refused; after a frame error the enclave closes the connection.
     case error(code: EnclaveErrorCode, message: String)
 
@@ -201,6 +219,8 @@ public enum EnclaveReply: Sendable, Equatable {
         case .systemPayload: 0x85
         case .installed: 0x86
         case .txKeyStatement: 0x87
+        case .needTrieNode: 0x88
+        case .section: 0x89
         case .error: 0xff
         }
     }
@@ -222,6 +242,8 @@ public enum EnclaveReply: Sendable, Equatable {
             case .systemPayload(let payload): e.appendBytes(payload)
             case .installed(let g): e.append(UInt64(g))
             case .txKeyStatement(let key, let sig): e.appendBytes(key); e.appendBytes(sig)
+            case .needTrieNode(let hash): e.appendBytes(hash.bytes)
+            case .section(let bytes): e.appendBytes(bytes)
             case .error(let code, let message): e.append(UInt64(code.rawValue)); e.appendBytes(Array(message.utf8))
             }
         }
@@ -277,6 +299,8 @@ public enum EnclaveReply: Sendable, Equatable {
                     throw FrameError.malformedPayload(type: type, reason: "a statement is a 32-byte key and a 65-byte signature")
                 }
                 return .txKeyStatement(publicKey: key, signature: sig)
+            case 0x88: return .needTrieNode(try r.readFixed(Hash32.self))
+            case 0x89: return .section(Array(try r.readBytes()))
             case 0xff:
                 let raw = try r.readUInt64()
                 guard raw <= 255, let code = EnclaveErrorCode(rawValue: UInt8(raw)) else {

@@ -210,7 +210,8 @@ public final class ChainNode: Sendable {
         if let network { services.append(NetworkService(network: network)) }
         if let key = configuration.sealingKey {
             let logger = self.logger
-            let builder = BlockBuilder(chain: chain, pool: pool, key: key)
+            var builder = BlockBuilder(chain: chain, pool: pool, key: key, lane: agent.map { EnclaveLane(chain: chain, agent: $0) })
+            builder.onLaneFailure = { why in logger.error("Confidential execution failed; sealing without 0x40 transactions", metadata: ["reason": "\(why)"]) }
             let producer = BlockProducer(builder: builder, onSealed: { block in
                 BlockLog.sealed(block, signer: key.address, logger: logger)
             }, onError: { error in

@@ -101,6 +101,19 @@ final class ConfidentialAgent: Sendable {
 
     private func schedule() { queue.async { [self] in step() } }
 
+    /// Links the enclave up to the head now, on the agent's queue (before an execution).
+    func linkNow() throws {
+        try queue.sync { () throws -> Void in try link() }
+    }
+
+    /// Whether the enclave held `generation` when it last linked.
+    func holds(_ generation: UInt32) -> Bool {
+        progress.withLock { $0.linked?.generations.contains(generation) ?? false }
+    }
+
+    /// The enclave's client (for the execution lane).
+    var enclaveClient: EnclaveClient { enclave.client }
+
     /// Runs one round synchronously (tests, and the queue).
     func step() {
         do {

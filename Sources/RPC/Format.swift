@@ -75,6 +75,11 @@ enum Format {
         if t.type.isSystem {
             // A system transaction (0x41–0x44) has no call data: its payload is in its signed encoding.
             m.append(("raw", data(tx.networkEncoding)))
+        } else if case .confidential(let c) = t {
+            // Only the public part of a 0x40: the recipient, data and response key are in the ciphertext.
+            m += [("maxFeePerGas", Quantity.json(c.maxFeePerGas)), ("maxPriorityFeePerGas", Quantity.json(c.maxPriorityFeePerGas)),
+                  ("epoch", Quantity.json(c.epoch)), ("generation", Quantity.json(UInt64(c.generation))),
+                  ("suite", Quantity.json(c.suite)), ("enc", data(c.enc)), ("ciphertext", data(c.ciphertext))]
         } else if t.type != .legacy {
             m.append(("accessList", .array(t.accessList.entries.map { e in
                 .object([("address", address(e.address)), ("storageKeys", .array(e.storageKeys.map(hash)))])
@@ -116,6 +121,7 @@ enum Format {
             ("transactionIndex", Quantity.json(tx.index)),
             ("type", Quantity.json(UInt64(t.type.rawValue))),
         ]
+        if let encrypted = r.encryptedResult { m.append(("encryptedResult", data(encrypted))) }
         return .object(m)
     }
 

@@ -79,6 +79,7 @@ extension RPCBackend {
                          ("keyCheck", Format.data(g.keyCheck)), ("enclaveId", Format.hash(g.enclaveID))])
             })), simulated])
         }
+        registerSections(&m, simulated: simulated)
         m["conf_getJoinFailure"] = { [self] p, _ in
             try p.atMost(1)
             let txHash = try p.hash(0)
