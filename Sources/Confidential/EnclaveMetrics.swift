@@ -27,6 +27,7 @@ extension HostRequest {
         case .txKey: "tx_key"
         case .executeBlock: "execute_block"
         case .trieNode: "trie_node"
+        case .viewCall: "view_call"
         }
     }
 }

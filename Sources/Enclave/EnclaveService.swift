@@ -72,6 +72,12 @@ public final class EnclaveService: Sendable {
             do { return .section(try custody.execute(execution, nodes: nodes).rlp) } catch {
                 return .error(code: .refused, message: error.reason)
             }
+        case .viewCall(let view):
+            guard let custody else { return .error(code: .refused, message: "this enclave was started without the chain's rules") }
+            guard let nodes else { return .error(code: .refused, message: "a view call needs a channel for trie nodes") }
+            do { return .viewResult(try custody.view(view, nodes: nodes)) } catch {
+                return .error(code: .refused, message: error.reason)
+            }
         case .trieNode:
             return .error(code: .malformedPayload, message: "a trie node outside an execution")
         }
@@ -97,7 +103,7 @@ public final class EnclaveService: Sendable {
             case .txKey(let epoch, let generation):
                 let statement = try custody.transactionKey(epoch: epoch, generation: generation)
                 return .txKeyStatement(publicKey: statement.publicKey, signature: statement.signature)
-            case .hello, .getEvidence, .signChallenge, .executeBlock, .trieNode:
+            case .hello, .getEvidence, .signChallenge, .executeBlock, .trieNode, .viewCall:
                 return .error(code: .internalFailure, message: "not a key request")
             }
         } catch let e as LightClientError {

@@ -26,7 +26,7 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
         self.parentEncStateRoot = parentEncStateRoot; self.ancestorSection = ancestorSection; self.transactions = transactions
     }
 
-    func write(to e: inout RLPEncoder) {
+    static func writeContext(_ context: ExecContext, to e: inout RLPEncoder) {
         e.appendList { e in
             e.append(context.author)
             e.append(context.number)
@@ -36,6 +36,19 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
             e.append(context.mixDigest)
             e.append(context.baseFeePerGas)
         }
+    }
+
+    static func readContext(from r: inout RLPReader) throws -> ExecContext {
+        var c = try r.readList()
+        let context = ExecContext(author: try c.readFixed(Address.self), number: try c.readUInt64(), gasLimit: try c.readUInt64(),
+                                  timestamp: try c.readUInt64(), difficulty: try c.readUInt256(), mixDigest: try c.readFixed(Hash32.self),
+                                  baseFeePerGas: try c.readUInt256())
+        try c.finish()
+        return context
+    }
+
+    func write(to e: inout RLPEncoder) {
+        Self.writeContext(context, to: &e)
         e.appendBytes(parentHash.bytes)
         e.append(UInt64(generation))
         e.appendBytes(parentEncStateRoot.bytes)
@@ -44,11 +57,7 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
     }
 
     static func read(from r: inout RLPReader, type: UInt8) throws -> ExecuteBlockRequest {
-        var c = try r.readList()
-        let context = ExecContext(author: try c.readFixed(Address.self), number: try c.readUInt64(), gasLimit: try c.readUInt64(),
-                                  timestamp: try c.readUInt64(), difficulty: try c.readUInt256(), mixDigest: try c.readFixed(Hash32.self),
-                                  baseFeePerGas: try c.readUInt256())
-        try c.finish()
+        let context = try readContext(from: &r)
         let parentHash = try r.readFixed(Hash32.self)
         let generation = try HostRequest.generation(try r.readUInt64(), type: type)
         let root = try r.readFixed(Hash32.self)

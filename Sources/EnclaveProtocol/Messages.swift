@@ -31,6 +31,9 @@ public enum HostRequest: Sendable, Equatable {
     /// The host's answer to ``EnclaveReply/needTrieNode(_:)`` within an execution: the node's
     /// RLP, or empty when the host does not have it.
     case trieNode(hash: Hash32, node: [UInt8])
+    /// A signed view call; the enclave may ask for trie nodes before its final reply
+    /// (``EnclaveReply/viewResult(_:)``).
+    case viewCall(ViewCallRequest)
 
     public var type: UInt8 {
         switch self {
@@ -44,6 +47,7 @@ public enum HostRequest: Sendable, Equatable {
         case .txKey: 0x08
         case .executeBlock: 0x09
         case .trieNode: 0x0a
+        case .viewCall: 0x0b
         }
     }
 
@@ -62,6 +66,7 @@ public enum HostRequest: Sendable, Equatable {
             case .txKey(let epoch, let g): e.append(epoch); e.append(UInt64(g))
             case .executeBlock(let request): request.write(to: &e)
             case .trieNode(let hash, let node): e.appendBytes(hash.bytes); e.appendBytes(node)
+            case .viewCall(let request): request.write(to: &e)
             }
         }
         return e.bytes
@@ -100,6 +105,7 @@ public enum HostRequest: Sendable, Equatable {
             case 0x0a:
                 let hash = try r.readFixed(Hash32.self)
                 return .trieNode(hash: hash, node: Array(try r.readBytes()))
+            case 0x0b: return .viewCall(try ViewCallRequest.read(from: &r))
             default: throw FrameError.unknownType(type)
             }
         }
@@ -207,6 +213,8 @@ public enum EnclaveReply: Sendable, Equatable {
     case needTrieNode(Hash32)
     /// The executed block's section (RLP), with this enclave's statement.
     case section([UInt8])
+    /// A view call's `encryptedResult` (section 5.4).
+    case viewResult([UInt8])
     /// The request was refused; after a frame error the enclave closes the connection.
     case error(code: EnclaveErrorCode, message: String)
 
@@ -221,6 +229,7 @@ public enum EnclaveReply: Sendable, Equatable {
         case .txKeyStatement: 0x87
         case .needTrieNode: 0x88
         case .section: 0x89
+        case .viewResult: 0x8a
         case .error: 0xff
         }
     }
@@ -244,6 +253,7 @@ public enum EnclaveReply: Sendable, Equatable {
             case .txKeyStatement(let key, let sig): e.appendBytes(key); e.appendBytes(sig)
             case .needTrieNode(let hash): e.appendBytes(hash.bytes)
             case .section(let bytes): e.appendBytes(bytes)
+            case .viewResult(let bytes): e.appendBytes(bytes)
             case .error(let code, let message): e.append(UInt64(code.rawValue)); e.appendBytes(Array(message.utf8))
             }
         }
@@ -301,6 +311,7 @@ public enum EnclaveReply: Sendable, Equatable {
                 return .txKeyStatement(publicKey: key, signature: sig)
             case 0x88: return .needTrieNode(try r.readFixed(Hash32.self))
             case 0x89: return .section(Array(try r.readBytes()))
+            case 0x8a: return .viewResult(Array(try r.readBytes()))
             case 0xff:
                 let raw = try r.readUInt64()
                 guard raw <= 255, let code = EnclaveErrorCode(rawValue: UInt8(raw)) else {

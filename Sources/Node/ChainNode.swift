@@ -154,6 +154,7 @@ public final class ChainNode: Sendable {
                 let agent = ConfidentialAgent(chain: chain, pool: pool, clique: clique, key: key, enclave: enclave, policy: policy,
                                               logger: logger)
                 hooks.txKey = { header in try agent.txKey(at: header) }
+                hooks.view = { envelope, header in try agent.view(envelope, at: header) }
                 status.enclave = { agent.summary() }
                 self.agent = agent
             } else {

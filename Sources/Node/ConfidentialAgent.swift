@@ -354,6 +354,27 @@ final class ConfidentialAgent: Sendable {
 
 }
 
+extension ConfidentialAgent {
+    /// `conf_call` (section 5.4): runs a signed view envelope in this node's enclave against
+    /// the confidential state after `header`. Only a trusted enclave answers.
+    func view(_ envelope: [UInt8], at header: SealedHeader) throws -> [UInt8] {
+        let summary = summary()
+        guard summary.trusted else { throw NodeError("this node's enclave is not trusted: \(summary.reason ?? "unknown")") }
+        try linkNow()
+        let ancestor = chain.nearestSection(atOrBelow: header.hash)
+        let h = header.header
+        let context = ExecContext(author: key.address, number: h.number + 1, gasLimit: h.gasLimit, timestamp: h.timestamp,
+                                  difficulty: h.difficulty, mixDigest: h.mixHash, baseFeePerGas: h.baseFeePerGas ?? .zero)
+        let request = ViewCallRequest(envelope: envelope, blockHash: header.hash, context: context,
+                                      ancestorSection: ancestor?.section.rlp ?? [])
+        let chain = self.chain
+        guard case .viewResult(let encrypted) = try enclaveClient.request(.viewCall(request), nodes: { chain.encryptedTrieNode($0) }) else {
+            throw NodeError("the enclave answered a view call with another message")
+        }
+        return encrypted
+    }
+}
+
 /// `conf_proposePolicy` on an authority's node: a `0x44` vote signed with its account key.
 enum PolicyProposal {
     static func submit(_ vote: PolicyVote, chain: Blockchain, pool: TransactionPool, key: Secp256k1.PrivateKey) throws -> Hash32 {

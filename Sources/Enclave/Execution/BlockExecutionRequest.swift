@@ -30,18 +30,7 @@ extension KeyCustody {
         guard newest == request.generation else {
             throw KeyCustodyError("the host reads generation \(request.generation) as current; this enclave's newest is \(newest)")
         }
-        let parentRoot: Hash32
-        if let ancestor = chain.nearestSection(atOrBelow: tip.number) {
-            guard !request.ancestorSection.isEmpty, Keccak256.hash(request.ancestorSection).bytes == ancestor.vanity else {
-                throw KeyCustodyError("the ancestor section given does not match block \(ancestor.number)'s vanity")
-            }
-            do { parentRoot = try ConfidentialSection(rlp: request.ancestorSection).encStateRoot } catch {
-                throw KeyCustodyError("the ancestor section: \(error)")
-            }
-        } else {
-            guard request.ancestorSection.isEmpty else { throw KeyCustodyError("an ancestor section was given, and no verified ancestor has one") }
-            parentRoot = .emptyTrieRoot
-        }
+        let parentRoot = try verifiedEncStateRoot(atOrBelow: tip.number, ancestorSection: request.ancestorSection)
         guard parentRoot == request.parentEncStateRoot else {
             throw KeyCustodyError("the host's parent encrypted root \(request.parentEncStateRoot) differs from the verified one \(parentRoot)")
         }
@@ -66,6 +55,55 @@ extension KeyCustody {
             blockHashes: { n in n < number && n + 256 >= number ? verified.link(at: n)?.hash ?? .zero : .zero })
         do {
             return try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys).execute(input, nodes: nodes)
+        } catch { throw KeyCustodyError("\(error)") }
+    }
+
+    /// The encrypted state root after linked block `number`, from the nearest section at or
+    /// below it on the verified chain: `ancestorSection` must hash to that block's vanity.
+    private func verifiedEncStateRoot(atOrBelow number: UInt64, ancestorSection: [UInt8]) throws(KeyCustodyError) -> Hash32 {
+        guard let ancestor = chain.nearestSection(atOrBelow: number) else {
+            guard ancestorSection.isEmpty else { throw KeyCustodyError("an ancestor section was given, and no verified ancestor has one") }
+            return .emptyTrieRoot
+        }
+        guard !ancestorSection.isEmpty, Keccak256.hash(ancestorSection).bytes == ancestor.vanity else {
+            throw KeyCustodyError("the ancestor section given does not match block \(ancestor.number)'s vanity")
+        }
+        do { return try ConfidentialSection(rlp: ancestorSection).encStateRoot } catch {
+            throw KeyCustodyError("the ancestor section: \(error)")
+        }
+    }
+
+    /// A signed view call (section 5.4) at a block of the verified chain: the caller is
+    /// recovered from the view signature here, the envelope's epoch must be the next
+    /// block's or the one before, and its generation one this enclave holds.
+    func view(_ request: ViewCallRequest, nodes: @escaping (Hash32) throws -> [UInt8]?) throws(KeyCustodyError) -> [UInt8] {
+        guard let config = rules.config else { throw KeyCustodyError("this enclave was started without the chain's fork schedule") }
+        let context = request.context
+        guard context.number >= 1, let block = chain.link(at: context.number - 1), block.hash == request.blockHash else {
+            throw KeyCustodyError("block \(request.blockHash) is not on this enclave's verified chain at \(context.number &- 1)")
+        }
+        let envelope: SignedTransaction
+        let sender: Address
+        do {
+            envelope = try SignedTransaction(networkEncoding: request.envelope)
+            guard case .confidential(let tx) = envelope.transaction else { throw KeyCustodyError("a view envelope has the 0x40 layout") }
+            guard tx.chainID == configuration.chainID else { throw KeyCustodyError("the view envelope is for chain \(tx.chainID)") }
+            sender = try Secp256k1.recoverAddress(hash: tx.viewSigningHash, signature: envelope.signature)
+            let epoch = context.number / max(rules.policy.epochLength, 1)
+            guard tx.epoch == epoch || (epoch > 0 && tx.epoch == epoch - 1) else {
+                throw KeyCustodyError("the view envelope's epoch \(tx.epoch) is not \(epoch) or the one before")
+            }
+        } catch let e as KeyCustodyError {
+            throw e
+        } catch { throw KeyCustodyError("the view envelope: \(error)") }
+        let root = try verifiedEncStateRoot(atOrBelow: block.number, ancestorSection: request.ancestorSection)
+        let verified = chain
+        let number = context.number
+        do {
+            return try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys)
+                .view(envelope, sender: sender, context: context, fork: config.fork(atBlock: number, timestamp: context.timestamp),
+                      root: root, blockHash: request.blockHash,
+                      blockHashes: { n in n < number && n + 256 >= number ? verified.link(at: n)?.hash ?? .zero : .zero }, nodes: nodes)
         } catch { throw KeyCustodyError("\(error)") }
     }
 }

@@ -94,6 +94,57 @@ public struct ConfidentialExecutor {
         return section
     }
 
+    /// A signed view call (section 5.4) against the confidential state with root `root`
+    /// after block `blockHash`, in `context` (the next block's): runs the call, changes
+    /// nothing, and returns its result sealed to the caller's response key with
+    /// `aad = viewHash ‖ blockHash`. Throws when the envelope does not open for `sender`,
+    /// is not well formed, or does not name a confidential contract.
+    public func view(_ envelope: SignedTransaction, sender: Address, context: ExecContext, fork: Fork, root: Hash32,
+                     blockHash: Hash32, blockHashes: @escaping @Sendable (UInt64) -> Hash32,
+                     nodes: @escaping (Hash32) throws -> [UInt8]?) throws(ConfidentialExecutionError) -> [UInt8] {
+        guard let rules = ForkRules(fork: fork) else { throw .badInput("fork \(fork) is not supported") }
+        guard case .confidential(let tx) = envelope.transaction else { throw .badInput("a view envelope has the 0x40 layout") }
+        guard let secret = secrets[tx.generation] else { throw .missingGeneration(tx.generation) }
+        guard var call = EnvelopeOpening.open(tx, sender: sender, secret: secret, chainID: chainID, view: true) else {
+            throw .badInput("the view envelope does not open for its signer, or its plaintext is not well formed")
+        }
+        defer { SecureMemory.zero(&call.responseKey) }
+        guard let to = call.to else { throw .badInput("a view call names a contract") }
+        let world = ConfidentialWorld(root: root, nodes: VerifiedNodeSource(fetch: nodes), chainID: chainID, secrets: secrets)
+        guard try world.record(to) != nil else { throw .badInput("\(to) is not a confidential contract at this block") }
+        let state = StateDB(base: world)
+        let precompiles = Precompiles.table(for: fork).filter { address, _ in
+            address.bytes[0..<19].allSatisfy { $0 == 0 } && address.bytes[19] <= Self.worldPrecompileLimit
+        }
+        let execution = ExecutionContext(origin: sender, gasPrice: .zero, coinbase: context.author, number: context.number,
+                                         timestamp: context.timestamp, gasLimit: context.gasLimit,
+                                         prevRandao: fork >= .paris ? UInt256(bigEndianBytes: context.mixDigest.bytes) ?? .zero : context.difficulty,
+                                         chainID: UInt256(chainID), baseFee: context.baseFeePerGas, blobBaseFee: .one)
+        let host = StateHost(state: state, context: execution, interpreter: Interpreter(rules: rules), precompiles: precompiles,
+                             blockHashes: blockHashes)
+        if rules.chargesColdAccess {
+            host.prewarm(sender)
+            host.prewarm(to)
+            for address in precompiles.keys { host.prewarm(address) }
+        }
+        let result = host.call(Message(kind: .call, gas: Int64(clamping: tx.gasLimit), recipient: to, sender: sender, input: call.data,
+                                       value: .zero, codeAddress: to))
+        if let failure = world.failure { throw failure }
+        if host.failure != nil { throw .corruptState("the confidential state failed during the view call") }
+        let succeeded = result.status == .success
+        var e = RLPEncoder(capacity: 64 + result.output.count)
+        e.appendList { e in
+            e.append(UInt64(succeeded ? 1 : 0))
+            e.appendBytes(succeeded || result.status == .revert ? result.output : [])
+            e.appendList { e in if succeeded { for log in host.logs { log.encode(to: &e) } } }
+        }
+        var plain = e.bytes
+        defer { SecureMemory.zero(&plain) }
+        do { return try ResultEncryption.seal(plain, responseKey: call.responseKey, txHash: envelope.hash, extraAAD: blockHash.bytes) } catch {
+            throw .internal("result encryption: \(error)")
+        }
+    }
+
     /// The entries whose end-of-block plaintext differs from the parent's, sealed and sorted.
     private func entries(changes: StateChanges, world: ConfidentialWorld, input: ConfidentialBlockInput,
                          txHashes: [Hash32]) throws(ConfidentialExecutionError) -> [ConfidentialEntry] {

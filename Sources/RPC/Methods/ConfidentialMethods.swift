@@ -15,10 +15,14 @@ public struct ConfidentialHooks: Sendable {
     /// `conf_getTxKey`: this node's enclave's statement for the block after `header`; throws a
     /// message (no key held yet, enclave unreachable).
     public var txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)?
+    /// `conf_call`: this node's enclave runs a view envelope (its bytes) against the state
+    /// after the header and returns the sealed result; throws a message (not trusted, refused).
+    public var view: (@Sendable ([UInt8], SealedHeader) throws -> [UInt8])?
 
     public init(proposePolicy: (@Sendable (PolicyVote) throws -> Hash32)? = nil,
-                txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)? = nil) {
-        self.proposePolicy = proposePolicy; self.txKey = txKey
+                txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)? = nil,
+                view: (@Sendable ([UInt8], SealedHeader) throws -> [UInt8])? = nil) {
+        self.proposePolicy = proposePolicy; self.txKey = txKey; self.view = view
     }
 }
 
@@ -108,6 +112,31 @@ extension RPCBackend {
                     ("toBlock", Quantity.json(statement.toBlock)),
                     simulated,
                 ])
+            }
+        }
+        if let view = status.confidential.view {
+            m["conf_call"] = { [self] p, _ in
+                try p.atMost(2)
+                let raw = try p.data(0)
+                let h = try header(try p.block(1))
+                let envelope: SignedTransaction
+                do { envelope = try SignedTransaction(networkEncoding: raw) } catch { throw RPCError.invalidParams("0: \(error)") }
+                guard case .confidential(let tx) = envelope.transaction else {
+                    throw RPCError.invalidParams("0: a view envelope has the 0x40 layout")
+                }
+                let sender: Address
+                do { sender = try Secp256k1.recoverAddress(hash: tx.viewSigningHash, signature: envelope.signature) } catch {
+                    throw RPCError.invalidParams("0: the view signature: \(error)")
+                }
+                let nonce: UInt64
+                do { nonce = try chain.account(sender, atHash: h.hash)?.nonce ?? 0 } catch { throw RPCError.server("\(error)") }
+                guard tx.nonce == nonce else {
+                    throw RPCError.server("the view envelope's nonce \(tx.nonce) is not the sender's nonce \(nonce) at block \(h.header.number)")
+                }
+                guard tx.gasLimit <= limits.effectiveGasCap else { throw RPCError.server("gas \(tx.gasLimit) exceeds the RPC gas cap \(limits.effectiveGasCap)") }
+                let encrypted: [UInt8]
+                do { encrypted = try view(raw, h) } catch { throw RPCError.server("\(error)") }
+                return .object([("blockHash", Format.hash(h.hash)), ("encryptedResult", Format.data(encrypted)), simulated])
             }
         }
         if let propose = status.confidential.proposePolicy {
