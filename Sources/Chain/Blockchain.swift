@@ -63,6 +63,10 @@ public final class Blockchain: Sendable {
     private let importLock = Mutex<Void>(())
     private let headBlock: Mutex<SealedHeader>
     private let headListeners = Mutex<[@Sendable (ImportResult) -> Void]>([])
+    /// Sections received for blocks not yet imported (by block hash), each matching its
+    /// header's vanity; bounded, and dropped once the block is stored.
+    private let stagedSections = Mutex<[Hash32: ConfidentialSection]>([:])
+    static let stagedSectionLimit = 512
 
     /// Opens the chain of an initialized data directory (``GenesisInitializer``).
     public init(store: any KeyValueStore, config: ChainConfig, engine: any ConsensusEngine,
@@ -357,7 +361,8 @@ public final class Blockchain: Sendable {
         guard config.confidential != nil else { return nil }
         do {
             let stored = section == nil ? try ConfidentialStore.section(of: block.header.hash, in: storage) : nil
-            return ConfidentialBlockContext(section: section ?? stored, parentHash: parent.hash,
+            let staged = section == nil && stored == nil ? stagedSections.withLock { $0.removeValue(forKey: block.header.hash) } : nil
+            return ConfidentialBlockContext(section: section ?? stored ?? staged, parentHash: parent.hash,
                                             parentEncStateRoot: try ConfidentialStore.encStateRoot(after: parent.hash, in: storage),
                                             nodes: StorageNodeSource(storage, table: Tables.encTrieNodes))
         } catch { throw Self.map(error) }
@@ -370,6 +375,24 @@ public final class Blockchain: Sendable {
               let root = try? ConfidentialStore.encStateRoot(after: hash ?? head.hash, in: snapshot) else { return false }
         return (try? ConfidentialBlockRules.isConfidentialContract(address, root: root,
                                                                     nodes: StorageNodeSource(snapshot, table: Tables.encTrieNodes))) ?? false
+    }
+
+    /// Keeps a section that arrived for a block not imported yet (from a peer), if its bytes
+    /// decode and hash to the header's vanity; false otherwise. Import then takes it, and
+    /// still runs every keyless check on it.
+    public func stage(sectionBytes bytes: [UInt8], for header: Header) -> Bool {
+        guard header.extraData.count >= 32, Keccak256.hash(bytes).bytes == Array(header.extraData.prefix(32)),
+              let section = try? ConfidentialSection(rlp: bytes) else { return false }
+        stagedSections.withLock { staged in
+            if staged.count >= Self.stagedSectionLimit, let any = staged.keys.first { staged[any] = nil }
+            staged[header.hash] = section
+        }
+        return true
+    }
+
+    /// Whether the section of block `hash` is stored or staged.
+    public func hasSection(for hash: Hash32) -> Bool {
+        stagedSections.withLock { $0[hash] != nil } || section(of: hash) != nil
     }
 
     /// The encrypted state root after block `hash` (the empty trie's root when it has none).

@@ -149,6 +149,8 @@ def prepare(args) -> tuple[Path, list[dict]]:
     # Authorities past `signers` are candidates: keyed and allowed, but voted in later.
     sealers = [n["address"] for n in nodes if n["role"] == "authority"][:getattr(args, "signers", None) or args.authorities]
     confidential = simulated_attestation(args.bin, base, nodes) if getattr(args, "confidential", False) else None
+    for n in nodes:
+        n["confidential"] = confidential is not None
     # The allowlist holds enode URLs with each node's own address (the node compares only
     # the node ids, so the addresses are for the reader).
     g = genesis(sealers, [n["enode"] for n in nodes], args.period, args.chain_id, getattr(args, "funded", None) or [],
@@ -196,7 +198,8 @@ def simulated_attestation(binary: str, base: Path, nodes: list[dict]) -> dict:
 
 def command(binary: str, n: dict) -> list[str]:
     """The `cloister node` command line of one prepared node."""
-    apis = "eth,net,web3,txpool,clique,admin" + (",conf" if n.get("platform") else "")
+    # Every node of a confidential chain serves conf_* (observers too: sections, results, proofs).
+    apis = "eth,net,web3,txpool,clique,admin" + (",conf" if n.get("confidential") or n.get("platform") else "")
     cmd = [binary, "node", "--datadir", str(n["dir"]), "--port", str(n["p2p"]), "--http-port", str(n["rpc"]),
            "--http-api", apis]
     if n.get("ns"):  # peers, RPC and the enode on the namespace's own address

@@ -41,9 +41,9 @@ public struct SupportedCapability: Hashable, Sendable {
     public static let clo1 = SupportedCapability(.clo1, messageCount: Clo.messageCount)
 }
 
-/// Cloister's `clo` sub-protocol (NETWORK.md section 1): only what eth/68 has no message for.
-/// The messages themselves are not defined yet; their ids and count are fixed here so the
-/// capability table reserves the right range.
+/// Cloister's `clo` sub-protocol (NETWORK.md section 1): only what eth/68 has no message for,
+/// the confidential sections of blocks (CONFIDENTIAL.md section 6). Messages are in
+/// `CloProtocol.swift`.
 public enum Clo {
     /// The protocol version.
     public static let version: UInt64 = 1

@@ -69,6 +69,7 @@ extension P2PNetwork {
             guard let body = bodies[h.hash] else { throw PeerError.protocolBreach("missing body") }
             blocks.append(Block(header: h, transactions: body.transactions, ommers: body.ommers))
         }
+        try await fetchSections(for: blocks, from: peer)
         let ready = blocks
         let outcomes = await onImportThread { ready.map { self.inbox.submit($0) } } ?? []
         for (block, outcome) in zip(blocks, outcomes) {

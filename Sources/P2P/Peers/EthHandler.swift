@@ -25,9 +25,21 @@ extension P2PNetwork {
             }
             return
         }
-        guard let route = peer.table.route(wireID: id), route.capability.name == "eth" else {
+        guard let route = peer.table.route(wireID: id) else {
             throw .protocolBreach("message id \(id) belongs to no shared capability")
         }
+        if route.capability.name == "clo" {
+            let message: Clo.Message
+            do { message = try Clo.Message.decode(id: route.localID, payload: payload) } catch { throw .malformed("\(error)") }
+            switch message {
+            case .getSections(let r):
+                peer.send(Clo.Message.sections(Clo.Sections(requestID: r.requestID, sections: sections(for: r.hashes))))
+            case .sections(let m):
+                _ = peer.deliverSections(requestID: m.requestID, m.sections)
+            }
+            return
+        }
+        guard route.capability.name == "eth" else { throw .protocolBreach("message id \(id) belongs to no capability this node handles") }
         let message = try decodeEth(id: route.localID, payload: payload)
         switch message {
         case .status:
@@ -61,7 +73,17 @@ extension P2PNetwork {
             peer.markBlock(hash)
             peer.updateHead(hash, totalDifficulty: m.totalDifficulty)
             noteShown(number: m.block.header.number)
-            await importFromPeer([m.block], peer: peer)
+            if needsSections([m.block]) {
+                // The section comes over clo/1, answered on this same read loop: fetch it off the loop.
+                guard peer.beginFetch() else { return }
+                let block = m.block
+                Task {
+                    await self.importFromPeer([block], peer: peer)
+                    peer.endFetch()
+                }
+            } else {
+                await importFromPeer([m.block], peer: peer)
+            }
         case .newBlockHashes(let m):
             let unknown = m.blocks.filter { peer.markBlock($0.hash); return chain.header(hash: $0.hash) == nil }
             guard !unknown.isEmpty, peer.beginFetch() else { return }
@@ -128,6 +150,44 @@ extension P2PNetwork {
         return out
     }
 
+    /// The sections of `hashes` (empty where unknown), up to the soft response limit.
+    func sections(for hashes: [Hash32]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var bytes = 0
+        for h in hashes.prefix(Clo.maximumSections) {
+            let section = chain.section(of: h)?.rlp ?? []
+            out.append(section)
+            bytes += section.count
+            if bytes >= Self.softResponseLimit { break }
+        }
+        return out
+    }
+
+    /// Whether any of `blocks` carries `0x40` transactions whose section this node lacks.
+    func needsSections(_ blocks: [Block]) -> Bool {
+        guard chain.config.confidential != nil else { return false }
+        return blocks.contains { b in b.transactions.contains { $0.type == .confidential } && !chain.hasSection(for: b.header.hash) }
+    }
+
+    /// Fetches from `peer` the sections of the blocks among `blocks` that carry `0x40`
+    /// transactions and whose section this node lacks, and stages each with the chain
+    /// (which keeps it only when it hashes to the block's vanity). A peer that serves a
+    /// section not matching the vanity breaches the protocol.
+    func fetchSections(for blocks: [Block], from peer: Peer) async throws {
+        let needed = blocks.filter { needsSections([$0]) }
+        var rest = needed[...]
+        while !rest.isEmpty {
+            let batch = Array(rest.prefix(Clo.maximumSections))
+            rest = rest.dropFirst(Clo.maximumSections)
+            let reply = try await peer.requestSections(batch.map(\.header.hash))
+            for (block, bytes) in zip(batch, reply) where !bytes.isEmpty {
+                guard chain.stage(sectionBytes: bytes, for: block.header) else {
+                    throw PeerError.protocolBreach("a section that does not match block \(block.header.number)'s vanity")
+                }
+            }
+        }
+    }
+
     func receipts(for hashes: [Hash32]) -> [[Receipt]] {
         var out: [[Receipt]] = []
         for h in hashes.prefix(Eth.maximumReceiptBlocks) {
@@ -142,6 +202,11 @@ extension P2PNetwork {
 
     /// Imports blocks a peer sent, on the import threads; an invalid block costs the peer.
     func importFromPeer(_ blocks: [Block], peer: Peer) async {
+        do { try await fetchSections(for: blocks, from: peer) } catch {
+            logger.info("Sections not served", metadata: ["peer": "\(peer.id.short)", "error": "\(error)"])
+            if case .protocolBreach = error as? PeerError { ban(peer.id); peer.disconnect(.breachOfProtocol) }
+            return
+        }
         let outcomes = await onImportThread { blocks.map { self.inbox.submit($0) } } ?? []
         for (block, outcome) in zip(blocks, outcomes) {
             switch outcome {

@@ -289,7 +289,7 @@ public final class P2PNetwork: Sendable {
             throw PeerError.rejected(reason)
         }
         // Hello, uncompressed (rlpx.md: Snappy starts after Hello).
-        let hello = Hello(clientID: configuration.clientID, capabilities: [.eth68], listenPort: UInt16(clamping: listeningPort ?? 0),
+        let hello = Hello(clientID: configuration.clientID, capabilities: localCapabilities.map(\.capability), listenPort: UInt16(clamping: listeningPort ?? 0),
                           nodeID: nodeID)
         try await write(PeerWire.frame(id: P2PMessage.ID.hello.rawValue, payload: P2PMessage.hello(hello).payload, snappy: false))
         guard let first = try await frames.next() else { throw PeerError.closed }
@@ -307,7 +307,7 @@ public final class P2PNetwork: Sendable {
         }
         if theirs.nodeID != remote { try await refuse(.unexpectedIdentity) }
         if theirs.protocolVersion < P2PMessage.protocolVersion { try await refuse(.incompatibleVersion) }
-        let table = CapabilityTable(local: [.eth68], remote: theirs.capabilities)
+        let table = CapabilityTable(local: localCapabilities, remote: theirs.capabilities)
         guard let eth = table.entry(named: "eth") else { try await refuse(.uselessPeer) }
 
         // Status: same network, genesis and a compatible fork id, or nothing more.
@@ -343,6 +343,7 @@ public final class P2PNetwork: Sendable {
 
         let (queue, queueInput) = AsyncStream<[UInt8]>.makeStream()
         let peer = Peer(id: remote, hello: theirs, inbound: inbound, remoteAddress: address, table: table, ethOffset: eth.offset,
+                        cloOffset: table.entry(named: "clo")?.offset,
                         status: status, outbound: queueInput, close: { _ in
                             // Let the writer flush the Disconnect first.
                             channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
@@ -389,6 +390,9 @@ public final class P2PNetwork: Sendable {
     func decodeEth(id: UInt64, payload: [UInt8]) throws(PeerError) -> Eth.Message {
         do { return try Eth.Message.decode(id: id, payload: payload) } catch { throw .malformed("\(error)") }
     }
+
+    /// eth/68, and `clo/1` on a chain with a confidential module (its sections travel there).
+    var localCapabilities: [SupportedCapability] { chain.config.confidential == nil ? [.eth68] : [.clo1, .eth68] }
 
     func localStatus() -> Eth.Status {
         let head = chain.head

@@ -50,6 +50,8 @@ final class Peer: Sendable {
     let table: CapabilityTable
     /// The wire id of eth/68 message 0.
     let ethOffset: UInt64
+    /// The wire id of clo/1 message 0, when the peer shares `clo/1`.
+    let cloOffset: UInt64?
 
     static let maximumQueued = 4_096
     /// Bytes of frames waiting for the writer: past this a peer that does not read (while
@@ -69,6 +71,7 @@ final class Peer: Sendable {
         var knownTransactions = RecentSet<Hash32>(capacity: Peer.knownTransactions)
         var nextRequestID: UInt64 = 1
         var pending: [UInt64: CheckedContinuation<Eth.Message, any Error>] = [:]
+        var pendingSections: [UInt64: CheckedContinuation<[[UInt8]], any Error>] = [:]
         var queued = 0
         var queuedBytes = 0
         var closed = false
@@ -82,9 +85,9 @@ final class Peer: Sendable {
     private let close: @Sendable (DisconnectReason) -> Void
 
     init(id: NodeID, hello: Hello, inbound: Bool, remoteAddress: String, table: CapabilityTable, ethOffset: UInt64,
-         status: Eth.Status, outbound: AsyncStream<[UInt8]>.Continuation, close: @escaping @Sendable (DisconnectReason) -> Void) {
+         cloOffset: UInt64? = nil, status: Eth.Status, outbound: AsyncStream<[UInt8]>.Continuation, close: @escaping @Sendable (DisconnectReason) -> Void) {
         self.id = id; self.hello = hello; self.inbound = inbound; self.remoteAddress = remoteAddress
-        self.table = table; self.ethOffset = ethOffset; self.outbound = outbound; self.close = close
+        self.table = table; self.ethOffset = ethOffset; self.cloOffset = cloOffset; self.outbound = outbound; self.close = close
         state = Mutex(State(head: status.head, totalDifficulty: status.totalDifficulty))
     }
 
@@ -140,6 +143,14 @@ final class Peer: Sendable {
     /// Queues an eth/68 message; a peer whose queue is full is disconnected.
     func send(_ message: Eth.Message) {
         let frame = PeerWire.frame(id: ethOffset + message.id.rawValue, payload: message.payload, snappy: true)
+        P2PMetrics.sent(bytes: frame.count, baseProtocol: false)
+        enqueue(frame)
+    }
+
+    /// Queues a clo/1 message (nothing when the peer does not share `clo/1`).
+    func send(_ message: Clo.Message) {
+        guard let cloOffset else { return }
+        let frame = PeerWire.frame(id: cloOffset + message.id.rawValue, payload: message.payload, snappy: true)
         P2PMetrics.sent(bytes: frame.count, baseProtocol: false)
         enqueue(frame)
     }
@@ -201,6 +212,34 @@ final class Peer: Sendable {
         }
     }
 
+    /// Asks for the sections of `hashes` over `clo/1`; one item per hash, empty where the
+    /// peer has none. Throws when the peer does not share `clo/1`, times out or closes.
+    func requestSections(_ hashes: [Hash32], timeout: Duration = .seconds(10)) async throws -> [[UInt8]] {
+        guard cloOffset != nil else { throw PeerError.protocolBreach("the peer does not speak clo/1, so it cannot serve confidential sections") }
+        let id = state.withLock { s -> UInt64 in let id = s.nextRequestID; s.nextRequestID &+= 1; return id }
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            self?.state.withLock { $0.pendingSections.removeValue(forKey: id) }?.resume(throwing: PeerError.timeout("request \(id)"))
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            let closed = state.withLock { s -> Bool in
+                if s.closed { return true }
+                s.pendingSections[id] = continuation
+                return false
+            }
+            if closed { continuation.resume(throwing: PeerError.closed); return }
+            send(Clo.Message.getSections(Clo.GetSections(requestID: id, hashes: hashes)))
+        }
+    }
+
+    /// Hands a Sections answer to the request waiting for it; false when none is.
+    func deliverSections(requestID: UInt64, _ sections: [[UInt8]]) -> Bool {
+        guard let c = state.withLock({ $0.pendingSections.removeValue(forKey: requestID) }) else { return false }
+        c.resume(returning: sections)
+        return true
+    }
+
     /// Hands an answer to the request waiting for it; false when none is (unsolicited).
     func deliver(requestID: UInt64, _ message: Eth.Message) -> Bool {
         guard let c = state.withLock({ $0.pending.removeValue(forKey: requestID) }) else { return false }
@@ -214,11 +253,14 @@ final class Peer: Sendable {
 
     /// Fails every waiting request (the session ended).
     func failAll() {
-        let waiting = state.withLock { s -> [CheckedContinuation<Eth.Message, any Error>] in
+        let (waiting, sections) = state.withLock { s in
             s.closed = true
-            let w = Array(s.pending.values); s.pending = [:]; return w
+            let w = Array(s.pending.values), v = Array(s.pendingSections.values)
+            s.pending = [:]; s.pendingSections = [:]
+            return (w, v)
         }
         for c in waiting { c.resume(throwing: PeerError.closed) }
+        for c in sections { c.resume(throwing: PeerError.closed) }
         outbound.finish()
     }
 }
