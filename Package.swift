@@ -352,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "EnclaveTests",
             dependencies: ["Enclave", "EnclaveProtocol", "Confidential", "ConfidentialState", "Attestation", "ChainTypes", "Primitives",
-                           "TestSupport", "Chain", "Consensus", "Storage", "State", "Trie",
+                           "TestSupport", "Chain", "Consensus", "Storage", "State", "Trie", "Execution",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),

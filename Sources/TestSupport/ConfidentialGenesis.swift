@@ -10,8 +10,9 @@ public enum ConfidentialGenesis {
         json(chainID: chainID, signers: [signer], policy: policy)
     }
 
-    /// The genesis JSON with these signers (sorted into the extra data, as Clique wants).
-    public static func json(chainID: UInt64 = 4242, signers: [Address], policy: ConfidentialConfig) -> Data {
+    /// The genesis JSON with these signers (sorted into the extra data, as Clique wants) and
+    /// `funded` accounts holding 10^24 wei each.
+    public static func json(chainID: UInt64 = 4242, signers: [Address], policy: ConfidentialConfig, funded: [Address] = []) -> Data {
         let object: [String: Any] = [
             "config": [
                 "chainId": chainID, "homesteadBlock": 0, "eip150Block": 0, "eip155Block": 0, "eip158Block": 0,
@@ -20,7 +21,7 @@ public enum ConfidentialGenesis {
             ] as [String: Any],
             "difficulty": "0x1", "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00",
             "extraData": Hex.encode([UInt8](repeating: 0, count: 32) + signers.sorted().flatMap(\.bytes) + [UInt8](repeating: 0, count: 65)),
-            "alloc": [String: Any](),
+            "alloc": Dictionary(uniqueKeysWithValues: funded.map { (Hex.encode($0.bytes), ["balance": "0xd3c21bcecceda1000000"] as [String: Any]) }),
         ]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }

@@ -18,6 +18,8 @@ import TestSupport
 /// at buried blocks, and every way a host might slip its enclave a secret or a fact fails.
 @Suite struct KeyCustodyTests {
     static let mr = Keccak256.hash([0x6B])
+    /// A funded account that sends confidential transactions.
+    static let client = try! Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 0x77, count: 32))
 
     /// Two authorities (A, B) on one chain, each with an in-process enclave; the test plays
     /// both hosts.
@@ -31,7 +33,8 @@ import TestSupport
 
         init() throws {
             fixture = try EnclaveFixture(measurements: [KeyCustodyTests.mr])
-            let json = ConfidentialGenesis.json(signers: authorities.map(\.address), policy: fixture.rules)
+            let json = ConfidentialGenesis.json(signers: authorities.map(\.address), policy: fixture.rules,
+                                                funded: [KeyCustodyTests.client.address])
             genesis = try Genesis(json: json)
             let store = InMemoryStore()
             _ = try GenesisInitializer.initialize(store: store, genesis: genesis, file: Array(json))
@@ -40,7 +43,7 @@ import TestSupport
             chain = try Blockchain(store: store, config: genesis.config, engine: clique, clock: { UInt64.max / 2 })
             pool = TransactionPool(chain: chain)
             let header = genesis.header, chainID = genesis.config.chainID, policy = fixture.rules, platform = fixture.platform
-            let rules = EnclaveChainRules(genesis: header, cliqueEpoch: 30_000, policy: policy)
+            let rules = EnclaveChainRules(genesis: header, cliqueEpoch: 30_000, policy: policy, config: genesis.config)
             enclaves = try ["A", "B"].map(TestKeys.key).map { key in
                 let configuration = EnclaveConfiguration(chainID: chainID, genesisHash: header.hash, policyHash: policy.policyHash,
                                                          authority: key.address, mrEnclave: KeyCustodyTests.mr, debug: false,
@@ -54,10 +57,12 @@ import TestSupport
         var turn = 0
         /// Seals one block with what the pool holds, the two authorities taking turns.
         @discardableResult
-        func seal() throws -> Block {
+        func seal(lane: Bool = false) throws -> Block {
             let key = authorities[turn % 2]
+            let enclave = enclaves[turn % 2]
             turn += 1
-            let builder = BlockBuilder(chain: chain, pool: pool, key: key)
+            var builder = BlockBuilder(chain: chain, pool: pool, key: key)
+            if lane { builder.lane = InProcessLane(chain: chain, enclave: enclave) }
             let now = max(UInt64(Date().timeIntervalSince1970), chain.head.header.timestamp + 1)
             return try builder.build(try builder.prepare(on: chain.head, now: now)).block
         }
