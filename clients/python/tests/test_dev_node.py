@@ -3,75 +3,27 @@ consortium key by itself). Needs CLOISTER_BIN (the `cloister` executable, with
 `cloister-enclave` beside it); skipped, saying so, without it."""
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 from web3 import Web3
 
 from cloister_client import PinnedPolicy, TxKeyRefused, fetch_tx_key
 
-BINARY = os.environ.get("CLOISTER_BIN", "")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _call(url: str, method: str, params: list[Any]) -> Any:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as reply:
-        return json.load(reply)
+from devnode import rpc_call, running_dev_node
 
 
 @pytest.fixture(scope="module")
 def dev_node() -> Iterator[tuple[str, Path]]:
-    if not BINARY or not os.access(BINARY, os.X_OK):
-        pytest.skip("CLOISTER_BIN is not set to a cloister executable: the end-to-end client test needs `cloister dev`")
-    directory = Path(tempfile.mkdtemp(prefix="cloister-client-dev-"))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = open(directory / "dev.log", "w")
-    process = subprocess.Popen([BINARY, "dev", "--datadir", str(directory / "data"), "--http-port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if "result" in _call(url, "conf_getTxKey", ["latest"]):
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                raise AssertionError(f"cloister dev exited: see {directory / 'dev.log'}")
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"no transaction key within 90 s: see {directory / 'dev.log'}")
-        yield url, directory / "data"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with running_dev_node() as node:
+        yield node.url, node.data
 
 
 def _pinned(data: Path, url: str) -> PinnedPolicy:
     # The client's own copy of the genesis: the one the dev node wrote for its enclave.
-    genesis_hash = _call(url, "eth_getBlockByNumber", ["0x0", False])["result"]["hash"]
+    genesis_hash = rpc_call(url, "eth_getBlockByNumber", ["0x0", False])["result"]["hash"]
     return PinnedPolicy.from_genesis_file(data / "enclave" / "genesis.json", genesis_hash=genesis_hash)
 
 
