@@ -24,6 +24,9 @@ public struct BlockBuilder: Sendable {
     /// Reports a section the lane produced that this node's own checks refused (the block
     /// is then built without `0x40` transactions).
     public var onLaneFailure: (@Sendable (String) -> Void)?
+    /// Why this node must not seal on a parent (a faulty confidential block among its
+    /// ancestors, CONFIDENTIAL.md section 8 step 3), or nil.
+    public var vetoParent: (@Sendable (SealedHeader) -> String?)?
 
     public init(chain: Blockchain, pool: TransactionPool, key: Secp256k1.PrivateKey,
                 targetGasLimit: UInt64? = nil, vanity: [UInt8] = Array("cloister".utf8),
@@ -53,6 +56,7 @@ public struct BlockBuilder: Sendable {
 
     /// Fills `header` (prepared on the current head) from the pool, seals and commits it.
     public func build(_ prepared: Header) throws(BlockImportError) -> (block: Block, result: ImportResult) {
+        if let why = vetoParent?(chain.head) { throw .faultyParent(why) }
         do {
             return try build(prepared, confidential: lane != nil)
         } catch {

@@ -48,6 +48,9 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
     case bloomMismatch
     /// Execution gives a different state root than the header's.
     case stateRootMismatch(have: Hash32, computed: Hash32)
+    /// This node refuses to seal on the head: it or an ancestor is a confidential block its
+    /// enclave re-executed differently (CONFIDENTIAL.md section 8, step 3).
+    case faultyParent(String)
     /// A block built locally no longer sits on the head (another block arrived first).
     case staleParent(Hash32)
     /// Reading or writing the data directory failed.
@@ -78,6 +81,7 @@ public enum BlockImportError: Error, Sendable, CustomStringConvertible {
         case .receiptsRootMismatch(let have, let c): "invalid receipt root hash (remote: \(have) local: \(c))"
         case .bloomMismatch: "invalid bloom (remote and local differ)"
         case .stateRootMismatch(let have, let c): "invalid merkle root (remote: \(have) local: \(c))"
+        case .faultyParent(let why): "not sealing: \(why)"
         case .staleParent(let h): "parent \(h) is no longer the head"
         case .storage(let e): "\(e)"
         case .state(let e): "\(e)"

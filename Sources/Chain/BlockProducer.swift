@@ -21,8 +21,10 @@ public final class BlockProducer: Sendable {
     private let wakeups: Mutex<AsyncStream<Void>?>
     private let sealed: @Sendable (Block) -> Void
     private let failed: @Sendable (BlockImportError) -> Void
-    /// Blocks to seal with `period` 0 even when nothing is pending.
-    private let requested = Mutex(0)
+    /// With `period` 0: seal (even with nothing pending) until the head reaches this number.
+    /// A target, not a count, so a request made while a block is being built is never
+    /// consumed by that block's bookkeeping.
+    private let requestedHead = Mutex<UInt64>(0)
 
     /// - Parameters:
     ///   - onSealed: called with each block this producer sealed and committed.
@@ -47,7 +49,8 @@ public final class BlockProducer: Sendable {
     /// No effect with a period, where blocks come anyway.
     public func requestBlocks(_ count: Int) {
         guard period == 0, count > 0 else { return }
-        requested.withLock { $0 = max($0, count) }
+        let target = builder.chain.head.header.number &+ UInt64(count)
+        requestedHead.withLock { $0 = max($0, target) }
         wake.yield()
     }
 
@@ -58,7 +61,7 @@ public final class BlockProducer: Sendable {
         let chain = builder.chain
         while !Task.isCancelled {
             let parent = chain.head
-            if period == 0 && builder.pool.status.pending == 0 && requested.withLock({ $0 }) == 0 {
+            if period == 0 && builder.pool.status.pending == 0 && requestedHead.withLock({ $0 }) <= parent.header.number {
                 await waitForEvent(&events, orMilliseconds: 1_000)
                 continue
             }
@@ -88,11 +91,12 @@ public final class BlockProducer: Sendable {
             guard chain.head.hash == parent.hash else { continue }
             do {
                 let (block, _) = try builder.build(header)
-                requested.withLock { $0 = max($0 - 1, 0) }
                 sealed(block)
             } catch {
                 if case .staleParent = error { continue }
                 failed(error)
+                // A faulty head stays faulty until another branch wins: wait for the head to move.
+                if case .faultyParent = error { await waitForEvent(&events, orMilliseconds: 5_000); continue }
                 await sleep(milliseconds: 500)
             }
         }

@@ -64,7 +64,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .gasRequiredExceedsAllowance(let cap, _): "gas required exceeds allowance (\(cap))"
         case .timeout(let limit): "execution aborted (timeout = \(limit))"
         case .ancestors(let why): "\(why)"
-        case .confidentialContract(let a): "\(a) is a confidential contract: read it with conf_call (a signed view call), never eth_call"
+        case .confidentialContract(let a): "\(a) is a confidential contract: its code and state exist only inside enclaves; call it with a 0x40 transaction or read it with conf_call (a signed view call)"
         }
     }
 }

@@ -85,6 +85,7 @@ extension BlockImportError {
         case .invalidSystemTransaction: "invalid_system_transaction"
         case .invalidConfidentialTransaction: "invalid_confidential_transaction"
         case .invalidSection: "invalid_section"
+        case .faultyParent: "faulty_parent"
         case .unsupportedFork: "unsupported_fork"
         case .gasUsedMismatch: "gas_used"
         case .receiptsRootMismatch: "receipts_root"

@@ -19,11 +19,16 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
     public var ancestorSection: [UInt8]
     /// The `0x40` transactions' network encodings, in body order.
     public var transactions: [[UInt8]]
+    /// Re-execution of a block already on the chain (section 8, step 3): the parent may be
+    /// any block of the verified chain, the author any authority, the generation the one the
+    /// block's section names; the reply carries no statement (it only serves the comparison).
+    public var reexecution: Bool
 
     public init(context: ExecContext, parentHash: Hash32, generation: UInt32, parentEncStateRoot: Hash32,
-                ancestorSection: [UInt8], transactions: [[UInt8]]) {
+                ancestorSection: [UInt8], transactions: [[UInt8]], reexecution: Bool = false) {
         self.context = context; self.parentHash = parentHash; self.generation = generation
         self.parentEncStateRoot = parentEncStateRoot; self.ancestorSection = ancestorSection; self.transactions = transactions
+        self.reexecution = reexecution
     }
 
     static func writeContext(_ context: ExecContext, to e: inout RLPEncoder) {
@@ -54,6 +59,7 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
         e.appendBytes(parentEncStateRoot.bytes)
         e.appendBytes(ancestorSection)
         e.appendList { e in for tx in transactions { e.appendBytes(tx) } }
+        e.append(UInt64(reexecution ? 1 : 0))
     }
 
     static func read(from r: inout RLPReader, type: UInt8) throws -> ExecuteBlockRequest {
@@ -65,7 +71,9 @@ public struct ExecuteBlockRequest: Sendable, Equatable {
         var list = try r.readList()
         var txs: [[UInt8]] = []
         while !list.isAtEnd { txs.append(Array(try list.readBytes())) }
+        let mode = try r.readUInt64()
+        guard mode <= 1 else { throw FrameError.malformedPayload(type: type, reason: "execution mode \(mode), expected 0 or 1") }
         return ExecuteBlockRequest(context: context, parentHash: parentHash, generation: generation, parentEncStateRoot: root,
-                                   ancestorSection: ancestor, transactions: txs)
+                                   ancestorSection: ancestor, transactions: txs, reexecution: mode == 1)
     }
 }

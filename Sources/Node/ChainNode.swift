@@ -155,6 +155,7 @@ public final class ChainNode: Sendable {
                                               logger: logger)
                 hooks.txKey = { header in try agent.txKey(at: header) }
                 hooks.view = { envelope, header in try agent.view(envelope, at: header) }
+                hooks.faults = { from in agent.faults(from: from) }
                 status.enclave = { agent.summary() }
                 self.agent = agent
             } else {
@@ -212,6 +213,7 @@ public final class ChainNode: Sendable {
         if let key = configuration.sealingKey {
             let logger = self.logger
             var builder = BlockBuilder(chain: chain, pool: pool, key: key, lane: agent.map { EnclaveLane(chain: chain, agent: $0) })
+            if let agent { builder.vetoParent = { parent in agent.sealingVeto(on: parent) } }
             builder.onLaneFailure = { why in logger.error("Confidential execution failed; sealing without 0x40 transactions", metadata: ["reason": "\(why)"]) }
             let producer = BlockProducer(builder: builder, onSealed: { block in
                 BlockLog.sealed(block, signer: key.address, logger: logger)

@@ -27,13 +27,13 @@ import Synchronization
 /// transaction with the authority key and adds it to the pool. Work runs on one serial
 /// queue, so the import path never waits for the enclave.
 final class ConfidentialAgent: Sendable {
-    private let chain: Blockchain
+    let chain: Blockchain
     private let pool: TransactionPool
-    private let clique: Clique
+    let clique: Clique
     private let key: Secp256k1.PrivateKey
-    private let enclave: EnclaveAttachment
+    let enclave: EnclaveAttachment
     private let genesisPolicy: ConfidentialConfig
-    private let logger: Logger
+    let logger: Logger
     private let queue = DispatchQueue(label: "cloister.confidential-agent")
     static let installAttempts = 3
     /// Asks this node's producer for empty blocks (a period-0 chain buries facts only when
@@ -57,6 +57,8 @@ final class ConfidentialAgent: Sendable {
         var refused: [Hash32: (payload: SystemPayload, attempts: Int)] = [:]
     }
     private let progress = Mutex(Progress())
+    /// What re-execution found (section 8, step 3): blocks checked, and faults by block hash.
+    let reexecution = Mutex(ReexecutionState())
 
     init(chain: Blockchain, pool: TransactionPool, clique: Clique, key: Secp256k1.PrivateKey, enclave: EnclaveAttachment,
          policy: ConfidentialConfig, logger: Logger) {
@@ -118,6 +120,7 @@ final class ConfidentialAgent: Sendable {
     func step() {
         do {
             try link()
+            try reexecuteRecent()
             try act()
         } catch {
             logger.warning("Confidential agent", metadata: ["error": "\(error)"])

@@ -9,7 +9,8 @@ import Execution
 import Consensus
 import Chain
 import EnclaveProtocol
-import Enclave
+@testable import Enclave
+import Trie
 import TestSupport
 
 /// The builder's lane to an in-process enclave (the test plays the host): links the chain
@@ -174,4 +175,69 @@ struct InProcessLane: ConfidentialExecutionLane {
         // The honest section under the re-sealed header still imports.
         #expect(try importForged(section) == nil)
     }
+
+    /// The re-execution request another authority's host makes for `header` (section 8, step 3).
+    static func reexecution(of header: SealedHeader, section: ConfidentialSection, chain: Blockchain, author: Address) throws -> ExecuteBlockRequest {
+        let block = try #require(chain.block(hash: header.hash))
+        let h = header.header
+        return ExecuteBlockRequest(context: ExecContext(author: author, number: h.number, gasLimit: h.gasLimit, timestamp: h.timestamp,
+                                                        difficulty: h.difficulty, mixDigest: h.mixHash, baseFeePerGas: h.baseFeePerGas ?? .zero),
+                                   parentHash: h.parentHash, generation: section.generation, parentEncStateRoot: section.parentEncStateRoot,
+                                   ancestorSection: chain.nearestSection(atOrBelow: h.parentHash)?.section.rlp ?? [],
+                                   transactions: block.transactions.filter { $0.type == .confidential }.map(\.networkEncoding),
+                                   reexecution: true)
+    }
+
+    @Test func anotherEnclaveReexecutesToTheSameSectionAndCatchesASignedButWrongOne() throws {
+        let s = try Scenario()
+        let head = s.c.chain.head
+        let section = try #require(s.c.chain.section(of: head.hash))
+        let clique = Clique(config: s.c.genesis.config.clique ?? CliqueConfig(period: 1, epoch: 30_000))
+        let author = try clique.author(of: head.header)
+        let sealer = try #require(s.c.authorities.firstIndex { $0.address == author })
+        let other = s.c.enclaves[1 - sealer]
+        try s.c.link(1 - sealer)
+        let request = try Self.reexecution(of: head, section: section, chain: s.c.chain, author: author)
+        let source = s.c.chain
+        guard case .section(let bytes) = other.handle(.executeBlock(request), nodes: { source.encryptedTrieNode($0) }) else {
+            Issue.record("the other enclave refused to re-execute"); return
+        }
+        let ours = try ConfidentialSection(rlp: bytes)
+        #expect(ours.statements.isEmpty)
+        #expect(ours == section.withoutStatements)
+
+        // A broken enclave: a wrong diff value, a root that follows it and a valid statement by
+        // the sealing enclave. Every keyless check passes; only re-execution can tell.
+        var wrong = section
+        wrong.diff[0].value[wrong.diff[0].value.count - 1] ^= 1
+        let trie = SecureTrie(rootHash: wrong.parentEncStateRoot, source: ChainNodes(chain: s.c.chain))
+        for e in wrong.diff { if e.value.isEmpty { try trie.delete(e.key) } else { try trie.update(e.key, e.value) } }
+        wrong.encStateRoot = trie.rootHash()
+        let digest = wrong.statementDigest(chainID: s.c.genesis.config.chainID, context: request.context, parentHash: head.header.parentHash,
+                                           transactionHashes: try #require(s.c.chain.block(hash: head.hash)).transactions.map(\.hash))
+        let sealingEnclave = s.c.enclaves[sealer]
+        wrong.statements = [ExecStatementSignature(enclaveID: sealingEnclave.keys.enclaveID, signature: sealingEnclave.keys.sign(digest))]
+        let fresh = try s.freshChain()
+        try s.copy(into: fresh, through: head.header.number - 1)
+        var header = head.header
+        header.extraData.replaceSubrange(0..<32, with: wrong.hash.bytes)
+        header = try clique.seal(header, with: s.c.authorities[sealer])
+        let block = try #require(s.c.chain.block(hash: head.hash))
+        try fresh.insert(Block(header: header, transactions: block.transactions), section: wrong)  // the keyless checks pass
+        let reexecuted = try Self.reexecution(of: SealedHeader(header), section: wrong, chain: fresh, author: author)
+        let freshSource = fresh
+        let headers = (1...header.number).compactMap { fresh.canonicalHeader($0)?.header }
+        guard case .linked = other.handle(.linkHeaders(headers)) else { Issue.record("link refused"); return }
+        guard case .section(let again) = other.handle(.executeBlock(reexecuted), nodes: { freshSource.encryptedTrieNode($0) }) else {
+            Issue.record("the other enclave refused to re-execute the forged block"); return
+        }
+        #expect(try ConfidentialSection(rlp: again) != wrong.withoutStatements)
+        #expect(try ConfidentialSection(rlp: again) == section.withoutStatements)
+    }
+}
+
+/// The encrypted trie's nodes of a chain, as a trie node source.
+struct ChainNodes: TrieNodeSource {
+    let chain: Blockchain
+    func trieNode(_ hash: Hash32) throws(TrieError) -> [UInt8]? { chain.encryptedTrieNode(hash) }
 }

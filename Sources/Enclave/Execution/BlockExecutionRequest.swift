@@ -19,18 +19,31 @@ extension KeyCustody {
         guard let config = rules.config else { throw KeyCustodyError("this enclave was started without the chain's fork schedule") }
         let context = request.context
         guard context.number >= 1 else { throw KeyCustodyError("block 0 has no transactions") }
-        let tip = chain.tip
-        guard tip.hash == request.parentHash, tip.number == context.number - 1 else {
-            throw KeyCustodyError("the parent \(request.parentHash) is not this enclave's verified tip (\(tip.number), \(tip.hash)): link it first")
+        let parent: VerifiedChain.Link
+        let generation: UInt32
+        if request.reexecution {
+            guard let linked = chain.link(at: context.number - 1), linked.hash == request.parentHash else {
+                throw KeyCustodyError("the parent \(request.parentHash) is not on this enclave's verified chain: link it first")
+            }
+            guard generations.contains(request.generation) else { throw KeyCustodyError("this enclave does not hold generation \(request.generation)") }
+            parent = linked
+            generation = request.generation
+        } else {
+            let tip = chain.tip
+            guard tip.hash == request.parentHash, tip.number == context.number - 1 else {
+                throw KeyCustodyError("the parent \(request.parentHash) is not this enclave's verified tip (\(tip.number), \(tip.hash)): link it first")
+            }
+            guard context.author == configuration.authority else {
+                throw KeyCustodyError("block author \(context.author) is not the authority this enclave serves (\(configuration.authority))")
+            }
+            guard let newest = generations.last else { throw KeyCustodyError("this enclave holds no consortium secret yet") }
+            guard newest == request.generation else {
+                throw KeyCustodyError("the host reads generation \(request.generation) as current; this enclave's newest is \(newest)")
+            }
+            parent = tip
+            generation = newest
         }
-        guard context.author == configuration.authority else {
-            throw KeyCustodyError("block author \(context.author) is not the authority this enclave serves (\(configuration.authority))")
-        }
-        guard let newest = generations.last else { throw KeyCustodyError("this enclave holds no consortium secret yet") }
-        guard newest == request.generation else {
-            throw KeyCustodyError("the host reads generation \(request.generation) as current; this enclave's newest is \(newest)")
-        }
-        let parentRoot = try verifiedEncStateRoot(atOrBelow: tip.number, ancestorSection: request.ancestorSection)
+        let parentRoot = try verifiedEncStateRoot(atOrBelow: parent.number, ancestorSection: request.ancestorSection)
         guard parentRoot == request.parentEncStateRoot else {
             throw KeyCustodyError("the host's parent encrypted root \(request.parentEncStateRoot) differs from the verified one \(parentRoot)")
         }
@@ -49,12 +62,14 @@ extension KeyCustody {
         let verified = chain
         let number = context.number
         let input = ConfidentialBlockInput(
-            context: context, parentHash: request.parentHash, parentEncStateRoot: parentRoot, generation: newest,
+            context: context, parentHash: request.parentHash, parentEncStateRoot: parentRoot, generation: generation,
             flags: rules.policy.insecureSimulation ? ConfidentialSection.simulatedFlag : 0,
             epoch: number / max(rules.policy.epochLength, 1), fork: fork, transactions: transactions,
             blockHashes: { n in n < number && n + 256 >= number ? verified.link(at: n)?.hash ?? .zero : .zero })
         do {
-            return try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys).execute(input, nodes: nodes)
+            var section = try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys).execute(input, nodes: nodes)
+            if request.reexecution { section.statements = [] }
+            return section
         } catch { throw KeyCustodyError("\(error)") }
     }
 

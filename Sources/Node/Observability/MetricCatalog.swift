@@ -36,6 +36,7 @@ enum MetricCatalog {
         "cloister_rpc_errors_total": "JSON-RPC calls answered with an error, by method and error code.",
         "cloister_rpc_request_duration_seconds": "Time from dispatch to answer of one JSON-RPC call, by method.",
         // Confidential module
+        "cloister_confidential_faults_total": "Confidential blocks this authority's enclave re-executed differently (section 8, step 3).",
         "cloister_enclave_requests_total": "Requests to this node's enclave, by message and outcome (ok, refused, failed).",
         "cloister_enclave_round_trip_seconds": "Round trip of one request to this node's enclave, by message.",
         "cloister_enclave_trusted": "1 when this node's enclave is trusted by the registry and holds the current key.",

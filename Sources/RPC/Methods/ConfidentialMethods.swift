@@ -18,11 +18,28 @@ public struct ConfidentialHooks: Sendable {
     /// `conf_call`: this node's enclave runs a view envelope (its bytes) against the state
     /// after the header and returns the sealed result; throws a message (not trusted, refused).
     public var view: (@Sendable ([UInt8], SealedHeader) throws -> [UInt8])?
+    /// `conf_getFaults`: the faults this authority's re-execution found from a block number on.
+    public var faults: (@Sendable (UInt64) -> [SectionFault])?
 
     public init(proposePolicy: (@Sendable (PolicyVote) throws -> Hash32)? = nil,
                 txKey: (@Sendable (SealedHeader) throws -> TxKeyStatement)? = nil,
                 view: (@Sendable ([UInt8], SealedHeader) throws -> [UInt8])? = nil) {
         self.proposePolicy = proposePolicy; self.txKey = txKey; self.view = view
+    }
+}
+
+/// A block whose section this authority's enclave re-executed differently (CONFIDENTIAL.md
+/// section 8, step 3), as `conf_getFaults` lists it.
+public struct SectionFault: Sendable, Equatable {
+    public var blockHash: Hash32
+    public var number: UInt64
+    /// The section this node's enclave computed (statements aside).
+    public var expectedSectionHash: Hash32
+    /// The block's section, statements aside.
+    public var gotSectionHash: Hash32
+
+    public init(blockHash: Hash32, number: UInt64, expectedSectionHash: Hash32, gotSectionHash: Hash32) {
+        self.blockHash = blockHash; self.number = number; self.expectedSectionHash = expectedSectionHash; self.gotSectionHash = gotSectionHash
     }
 }
 
@@ -112,6 +129,16 @@ extension RPCBackend {
                     ("toBlock", Quantity.json(statement.toBlock)),
                     simulated,
                 ])
+            }
+        }
+        if let faults = status.confidential.faults {
+            m["conf_getFaults"] = { p, _ in
+                try p.atMost(1)
+                let from = p.at(0) == nil ? 0 : try p.quantity64(0)
+                return .object([("faults", .array(faults(from).map { f in
+                    .object([("blockHash", Format.hash(f.blockHash)), ("number", Quantity.json(f.number)),
+                             ("expectedSectionHash", Format.hash(f.expectedSectionHash)), ("gotSectionHash", Format.hash(f.gotSectionHash))])
+                })), simulated])
             }
         }
         if let view = status.confidential.view {
