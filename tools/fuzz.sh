@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame p2p-message eth-message snappy enr enode enclave-frame quote system-tx)
+TARGETS_ALL=(rlpx-auth rlpx-ack rlpx-frame p2p-message eth-message snappy enr enode enclave-frame quote system-tx conf-section)
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 SANITIZERS=${FUZZ_SANITIZERS-address}
@@ -24,7 +24,7 @@ usage() { echo "usage: tools/fuzz.sh {${TARGETS_ALL[*]// /|}|all} RUNS|SECONDSs 
 target=$1; limit=$2; shift 2
 case "$target" in
     all) targets=("${TARGETS_ALL[@]}") ;;
-    rlpx-auth|rlpx-ack|rlpx-frame|p2p-message|eth-message|snappy|enr|enode|enclave-frame|quote|system-tx) targets=("$target") ;;
+    rlpx-auth|rlpx-ack|rlpx-frame|p2p-message|eth-message|snappy|enr|enode|enclave-frame|quote|system-tx|conf-section) targets=("$target") ;;
     *) usage ;;
 esac
 case "$limit" in

@@ -30,6 +30,7 @@ struct ImportCommand: ParsableCommand {
             do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file))) } catch {
                 throw CLIError("cannot read \(file): \(error.localizedDescription)")
             }
+            let sections = try SectionsFile.read(SectionsFile.path(beside: file))
             var reader = RLPReader(bytes)
             var index = 0
             while !reader.isAtEnd {
@@ -39,7 +40,7 @@ struct ImportCommand: ParsableCommand {
                     throw CLIError("\(file): block \(index) at byte \(offset) does not decode: \(error)")
                 }
                 let result: ImportResult
-                do { result = try chain.insert(block) } catch {
+                do { result = try chain.insert(block, section: sections[block.hash]) } catch {
                     throw CLIError("\(file): block \(block.header.number) [\(block.hash)] refused: \(error)")
                 }
                 progress.record(result, gasUsed: block.header.gasUsed, transactions: block.transactions.count)
@@ -115,14 +116,59 @@ struct ExportCommand: ParsableCommand {
         defer { try? out.close() }
         let start = Date()
         var buffer: [UInt8] = []
+        var sections: [UInt8] = []
         for n in from...to {
             guard let header = chain.canonicalHeader(n), let block = chain.block(hash: header.hash) else {
                 throw CLIError("block \(n) is missing from the data directory")
             }
             buffer += block.rlpEncoded
             if buffer.count > 1 << 20 { out.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+            if let section = chain.section(of: header.hash) { sections += SectionsFile.entry(block: header.hash, section: section) }
         }
         out.write(Data(buffer))
+        let sidecar = SectionsFile.path(beside: file)
+        if !sections.isEmpty {
+            guard FileManager.default.createFile(atPath: sidecar, contents: Data(sections)) else { throw CLIError("cannot write \(sidecar)") }
+            print("Wrote the confidential sections of the range to \(sidecar) (import reads them from beside the blocks file)")
+        } else if FileManager.default.fileExists(atPath: sidecar) {
+            try? FileManager.default.removeItem(atPath: sidecar)
+        }
         print("Exported blocks \(from)…\(to) to \(file) in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+    }
+}
+
+/// The confidential sections of an exported range (CONFIDENTIAL.md section 6), in a file
+/// beside the blocks (`FILE.sections`), since geth's block format has no place for them:
+/// concatenated RLP items `[blockHash, sectionRlp]`. Import checks each section like any
+/// other (the block's vanity, then every keyless check).
+enum SectionsFile {
+    static func path(beside blocksFile: String) -> String { blocksFile + ".sections" }
+
+    static func entry(block: Hash32, section: ConfidentialSection) -> [UInt8] {
+        var e = RLPEncoder()
+        e.appendList { e in e.append(block); e.appendBytes(section.rlp) }
+        return e.bytes
+    }
+
+    /// The sections in `path` by block hash; empty when there is no such file.
+    static func read(_ path: String) throws -> [Hash32: ConfidentialSection] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw CLIError("cannot read \(path): \(error.localizedDescription)")
+        }
+        var reader = RLPReader(bytes)
+        var out: [Hash32: ConfidentialSection] = [:]
+        while !reader.isAtEnd {
+            let offset = reader.position
+            do {
+                var item = try reader.readList()
+                let hash = try item.readFixed(Hash32.self)
+                let section = try ConfidentialSection(rlp: Array(try item.readBytes()))
+                try item.finish()
+                out[hash] = section
+            } catch { throw CLIError("\(path): the entry at byte \(offset) does not decode: \(error)") }
+        }
+        return out
     }
 }

@@ -35,6 +35,8 @@ enum FuzzTarget: String, CaseIterable {
     case quote = "quote"
     /// System transactions (0x41–0x44) and the payloads an enclave hands its host.
     case systemTx = "system-tx"
+    /// Confidential sections, clo/1 messages and 0x40 transactions.
+    case confSection = "conf-section"
 
     static let environmentVariable = "CLOISTER_FUZZ"
 
@@ -57,6 +59,7 @@ enum FuzzTarget: String, CaseIterable {
         case .enclaveFrame: EnclaveFuzz.frame(input)
         case .quote: EnclaveFuzz.quote(input)
         case .systemTx: SystemTxFuzz.run(input)
+        case .confSection: ConfidentialFuzz.run(input)
         }
     }
 
@@ -73,6 +76,7 @@ enum FuzzTarget: String, CaseIterable {
         case .enclaveFrame: EnclaveFuzz.frameSeeds
         case .quote: EnclaveFuzz.quoteSeeds
         case .systemTx: SystemTxFuzz.seeds
+        case .confSection: ConfidentialFuzz.seeds
         }
     }
 }
