@@ -211,6 +211,9 @@ let package = Package(
                 "RPC", "P2P", "Node", "Attestation", "EnclaveProtocol", "Confidential",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `cloister conf`: the client side of confidential transactions (HPKE, GCM-SIV).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

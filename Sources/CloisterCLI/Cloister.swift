@@ -7,7 +7,7 @@ struct Cloister: AsyncParsableCommand {
         commandName: "cloister",
         abstract: "Cloister: a Proof-of-Authority, Ethereum-style chain engine with confidential execution.",
         version: CloisterVersion.string,
-        subcommands: [DevCommand.self, NodeCommand.self, AccountCommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, AttestCommand.self, EnclaveCommand.self, ToolsCommand.self]
+        subcommands: [DevCommand.self, NodeCommand.self, AccountCommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, GenesisCommand.self, EVMCommand.self, KeyCommand.self, AttestCommand.self, EnclaveCommand.self, ConfCommand.self, ToolsCommand.self]
     )
 }
 

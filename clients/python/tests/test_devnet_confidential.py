@@ -32,7 +32,7 @@ BINARY = os.environ.get("CLOISTER_BIN", "")
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_KEY = "0x" + "5c" * 32
 #: Runtime: sstore(1, calldata[0]); log1(0, 0, calldata[0]); return sload(0).
-RUNTIME = bytes.fromhex("600035806001556000600060a1600054600052602060" + "00f3")
+RUNTIME = bytes.fromhex("6000358060015560006000a1600054600052602060" + "00f3")
 MARKER = b"cloister-devnet-marker-0123456789"[:32]
 INIT = bytes([0x7F]) + MARKER + bytes([0x60, 0x00, 0x55, 0x60, len(RUNTIME), 0x80, 0x60, 47, 0x60, 0x00, 0x39, 0x60, 0x00, 0xF3]) + RUNTIME
 
