@@ -195,6 +195,38 @@ struct ConfidentialExecutionTests {
     }
 }
 
+extension ConfidentialExecutionTests {
+    /// Two sibling blocks on one parent (a reorg's two branches) never write the same entry
+    /// key under the same GCM-SIV nonce with different plaintexts: the nonce covers the
+    /// block's context and transaction hashes. The same block run twice writes the same bytes.
+    @Test func siblingBlocksNeverReuseANonceForDifferentPlaintexts() throws {
+        let store = TestEncryptedTrie()
+        let deploy = try client.transaction(to: nil, data: Self.initCode, responseKey: responseKey, nonce: 0, epoch: 0, generation: 1, txKey: txKey)
+        try store.apply(try executor().execute(input(number: 1, parentHash: Keccak256.hash([1]), root: store.root, [deploy]), nodes: store.fetch))
+        let contract = Address(Array(Keccak256.hash({ var e = RLPEncoder(); e.appendList { e in e.append(client.key.address); e.append(UInt64(0)) }; return e.bytes }()).bytes[12...]))!
+        func call(_ byte: UInt8) throws -> SignedTransaction {
+            try client.transaction(to: contract, data: [UInt8](repeating: 0, count: 31) + [byte], responseKey: responseKey,
+                                   nonce: 1, epoch: 0, generation: 1, txKey: txKey)
+        }
+        func write(_ call: SignedTransaction, author: UInt8) throws -> [UInt8] {
+            var block = input(number: 2, parentHash: Keccak256.hash([2]), root: store.root, [call])
+            block.context.author = Address([UInt8](repeating: author, count: 20))!
+            let section = try executor().execute(block, nodes: store.fetch)
+            #expect(section.diff.count == 1)
+            // entry value = u32be(g) ‖ nonce (12) ‖ ciphertext ‖ tag
+            return section.diff[0].value
+        }
+        let one = try call(0x01), two = try call(0x02)
+        let a = try write(one, author: 0xaa)
+        let b = try write(two, author: 0xaa)   // same context, another transaction writing another value
+        let c = try write(one, author: 0xbb)   // same transaction, another author
+        let again = try write(one, author: 0xaa)
+        let nonce = { (v: [UInt8]) in Array(v[4..<16]) }
+        #expect(nonce(a) != nonce(b) && nonce(a) != nonce(c) && nonce(b) != nonce(c))
+        #expect(again == a)
+    }
+}
+
 @Suite(.enabled(if: Vectors.has("confidential/cloister-conf-v1.json"), Comment(rawValue: Vectors.skipReason("confidential/cloister-conf-v1.json"))))
 struct EntryEncryptionVectorTests {
     @Test func entryKeysAndValuesMatchTheVectors() throws {
