@@ -28,8 +28,7 @@ struct ConfCommand: ParsableCommand {
         var password: String
 
         func account() throws -> Secp256k1.PrivateKey {
-            let address: Address
-            do { address = try Address(hex: from) } catch { throw CLIError("--from: not an address: \(from)") }
+            let address = try ConfCommand.address(from, field: "--from")
             guard let text = readTextFile(password) else { throw CLIError("cannot read \(password)") }
             let pass = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let dir = KeyDirectory(path: keystore)
@@ -38,6 +37,10 @@ struct ConfCommand: ParsableCommand {
                 return try Web3SecretStorage.decrypt(try Data(contentsOf: entry.url), password: pass)
             } catch let e as CLIError { throw e } catch { throw CLIError("unlocking \(address): \(error)") }
         }
+    }
+
+    static func address(_ text: String, field: String) throws -> Address {
+        do { return try Address(hex: text) } catch { throw CLIError("\(field): not an address: \(text)") }
     }
 
     static func data(_ text: String, field: String) throws -> [UInt8] {
@@ -107,8 +110,7 @@ struct ConfCommand: ParsableCommand {
         var gas: UInt64 = 500_000
 
         func run() throws {
-            let address: Address
-            do { address = try Address(hex: to) } catch { throw CLIError("--to: not an address: \(to)") }
+            let address = try ConfCommand.address(to, field: "--to")
             try ConfCommand.transact(options, to: address, data: try ConfCommand.data(data, field: "--data"), gas: gas)
         }
     }
@@ -126,8 +128,7 @@ struct ConfCommand: ParsableCommand {
         var gas: UInt64 = 5_000_000
 
         func run() throws {
-            let address: Address
-            do { address = try Address(hex: to) } catch { throw CLIError("--to: not an address: \(to)") }
+            let address = try ConfCommand.address(to, field: "--to")
             let client = try ConfClient(rpc: options.rpc, genesisFile: options.genesis)
             let signer = try options.account()
             let asked = try client.block(block == "latest" ? "latest" : client.hex(UInt64(block) ?? 0))

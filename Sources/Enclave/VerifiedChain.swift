@@ -71,6 +71,11 @@ public final class VerifiedChain: Sendable {
         state.withLock { s in number < UInt64(s.links.count) ? s.links[Int(number)] : nil }
     }
 
+    /// `BLOCKHASH` for a block numbered `number` on this chain: the 256 linked blocks below it, zero otherwise.
+    public func blockHashes(below number: UInt64) -> @Sendable (UInt64) -> Hash32 {
+        { [self] n in n < number && n + 256 >= number ? link(at: n)?.hash ?? .zero : .zero }
+    }
+
     /// The nearest linked block at or below `number` that carries a confidential section
     /// (nil when none does, back to genesis).
     public func nearestSection(atOrBelow number: UInt64) -> Link? {

@@ -78,6 +78,13 @@ struct ConfidentialExecutionTests {
 
     var txKey: Curve25519.KeyAgreement.PublicKey { secret.transactionKey(chainID: Self.chainID, epoch: 0).publicKey }
 
+    /// Where the client's first deploy (nonce 0) puts its contract: the usual CREATE address.
+    var deployedAddress: Address {
+        var e = RLPEncoder()
+        e.appendList { e in e.append(client.key.address); e.append(UInt64(0)) }
+        return Address(Array(Keccak256.hash(e.bytes).bytes[12...]))!
+    }
+
     func input(number: UInt64, parentHash: Hash32, root: Hash32, _ txs: [SignedTransaction]) -> ConfidentialBlockInput {
         let context = ExecContext(author: Address([UInt8](repeating: 0xaa, count: 20))!, number: number, gasLimit: 30_000_000,
                                   timestamp: 1_800_000_000 + number, difficulty: 2, mixDigest: .zero, baseFeePerGas: 7)
@@ -108,7 +115,7 @@ struct ConfidentialExecutionTests {
         let parent1 = Keccak256.hash([1])
         let first = try executor().execute(input(number: 1, parentHash: parent1, root: store.root, [deploy]), nodes: store.fetch)
         #expect(first.results.count == 1 && first.results[0].status == 1 && first.results[0].txHash == deploy.hash)
-        let contract = Address(Array(Keccak256.hash({ var e = RLPEncoder(); e.appendList { e in e.append(client.key.address); e.append(UInt64(0)) }; return e.bytes }()).bytes[12...]))!
+        let contract = deployedAddress
         #expect(first.diff.count == 2)
         #expect(first.diff.contains { $0.key == ConfidentialEntry.recordKey(contract) })
         #expect(first.diff.map(\.key) == first.diff.map(\.key).sorted { $0.lexicographicallyPrecedes($1) })
@@ -186,7 +193,7 @@ struct ConfidentialExecutionTests {
         let store = TestEncryptedTrie()
         let ok = try client.transaction(to: nil, data: Self.initCode, responseKey: responseKey, nonce: 0, epoch: 0, generation: 1, txKey: txKey)
         try store.apply(try executor().execute(input(number: 1, parentHash: .zero, root: .emptyTrieRoot, [ok]), nodes: store.fetch))
-        let contract = Address(Array(Keccak256.hash({ var e = RLPEncoder(); e.appendList { e in e.append(client.key.address); e.append(UInt64(0)) }; return e.bytes }()).bytes[12...]))!
+        let contract = deployedAddress
         let call = try client.transaction(to: contract, data: [], responseKey: responseKey, nonce: 1, epoch: 0, generation: 1, txKey: txKey)
         let forged: (Hash32) throws -> [UInt8]? = { _ in [0xc0] }
         #expect(throws: ConfidentialExecutionError.self) {
@@ -203,7 +210,7 @@ extension ConfidentialExecutionTests {
         let store = TestEncryptedTrie()
         let deploy = try client.transaction(to: nil, data: Self.initCode, responseKey: responseKey, nonce: 0, epoch: 0, generation: 1, txKey: txKey)
         try store.apply(try executor().execute(input(number: 1, parentHash: Keccak256.hash([1]), root: store.root, [deploy]), nodes: store.fetch))
-        let contract = Address(Array(Keccak256.hash({ var e = RLPEncoder(); e.appendList { e in e.append(client.key.address); e.append(UInt64(0)) }; return e.bytes }()).bytes[12...]))!
+        let contract = deployedAddress
         func call(_ byte: UInt8) throws -> SignedTransaction {
             try client.transaction(to: contract, data: [UInt8](repeating: 0, count: 31) + [byte], responseKey: responseKey,
                                    nonce: 1, epoch: 0, generation: 1, txKey: txKey)

@@ -59,13 +59,12 @@ extension KeyCustody {
                 throw e
             } catch { throw KeyCustodyError("transaction \(i): \(error)") }
         }
-        let verified = chain
         let number = context.number
         let input = ConfidentialBlockInput(
             context: context, parentHash: request.parentHash, parentEncStateRoot: parentRoot, generation: generation,
             flags: rules.policy.insecureSimulation ? ConfidentialSection.simulatedFlag : 0,
             epoch: number / max(rules.policy.epochLength, 1), fork: fork, transactions: transactions,
-            blockHashes: { n in n < number && n + 256 >= number ? verified.link(at: n)?.hash ?? .zero : .zero })
+            blockHashes: chain.blockHashes(below: number))
         do {
             var section = try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys).execute(input, nodes: nodes)
             if request.reexecution { section.statements = [] }
@@ -112,13 +111,12 @@ extension KeyCustody {
             throw e
         } catch { throw KeyCustodyError("the view envelope: \(error)") }
         let root = try verifiedEncStateRoot(atOrBelow: block.number, ancestorSection: request.ancestorSection)
-        let verified = chain
         let number = context.number
         do {
             return try ConfidentialExecutor(chainID: configuration.chainID, secrets: heldSecrets, keys: keys)
                 .view(envelope, sender: sender, context: context, fork: config.fork(atBlock: number, timestamp: context.timestamp),
                       root: root, blockHash: request.blockHash,
-                      blockHashes: { n in n < number && n + 256 >= number ? verified.link(at: n)?.hash ?? .zero : .zero }, nodes: nodes)
+                      blockHashes: chain.blockHashes(below: number), nodes: nodes)
         } catch { throw KeyCustodyError("\(error)") }
     }
 }

@@ -69,9 +69,7 @@ public struct ConfidentialExecutor {
                                       chainID: chainID, secrets: secrets)
         let state = StateDB(base: world)
         let interpreter = Interpreter(rules: rules)
-        let precompiles = Precompiles.table(for: input.fork).filter { address, _ in
-            address.bytes[0..<19].allSatisfy { $0 == 0 } && address.bytes[19] <= Self.worldPrecompileLimit
-        }
+        let precompiles = Self.worldPrecompiles(input.fork)
         let run = TransactionRun(input: input, rules: rules, interpreter: interpreter, precompiles: precompiles, state: state,
                                  world: world, chainID: chainID)
         var results: [ConfidentialResult] = []
@@ -113,15 +111,9 @@ public struct ConfidentialExecutor {
         let world = ConfidentialWorld(root: root, nodes: VerifiedNodeSource(fetch: nodes), chainID: chainID, secrets: secrets)
         guard try world.record(to) != nil else { throw .badInput("\(to) is not a confidential contract at this block") }
         let state = StateDB(base: world)
-        let precompiles = Precompiles.table(for: fork).filter { address, _ in
-            address.bytes[0..<19].allSatisfy { $0 == 0 } && address.bytes[19] <= Self.worldPrecompileLimit
-        }
-        let execution = ExecutionContext(origin: sender, gasPrice: .zero, coinbase: context.author, number: context.number,
-                                         timestamp: context.timestamp, gasLimit: context.gasLimit,
-                                         prevRandao: fork >= .paris ? UInt256(bigEndianBytes: context.mixDigest.bytes) ?? .zero : context.difficulty,
-                                         chainID: UInt256(chainID), baseFee: context.baseFeePerGas, blobBaseFee: .one)
-        let host = StateHost(state: state, context: execution, interpreter: Interpreter(rules: rules), precompiles: precompiles,
-                             blockHashes: blockHashes)
+        let precompiles = Self.worldPrecompiles(fork)
+        let host = StateHost(state: state, context: Self.executionContext(context, fork: fork, chainID: chainID, origin: sender, gasPrice: .zero),
+                             interpreter: Interpreter(rules: rules), precompiles: precompiles, blockHashes: blockHashes)
         if rules.chargesColdAccess {
             host.prewarm(sender)
             host.prewarm(to)
@@ -143,6 +135,21 @@ public struct ConfidentialExecutor {
         do { return try ResultEncryption.seal(plain, responseKey: call.responseKey, txHash: envelope.hash, extraAAD: blockHash.bytes) } catch {
             throw .internal("result encryption: \(error)")
         }
+    }
+
+    /// The precompiles of the confidential world: 0x01–0x09 of the fork.
+    static func worldPrecompiles(_ fork: Fork) -> [Address: PrecompiledContract] {
+        Precompiles.table(for: fork).filter { address, _ in
+            address.bytes[0..<19].allSatisfy { $0 == 0 } && address.bytes[19] <= worldPrecompileLimit
+        }
+    }
+
+    /// What the EVM sees of the block (section 5.2): the public block's fields, `COINBASE` its author.
+    static func executionContext(_ context: ExecContext, fork: Fork, chainID: UInt64, origin: Address, gasPrice: UInt256) -> ExecutionContext {
+        ExecutionContext(origin: origin, gasPrice: gasPrice, coinbase: context.author, number: context.number,
+                         timestamp: context.timestamp, gasLimit: context.gasLimit,
+                         prevRandao: fork >= .paris ? UInt256(bigEndianBytes: context.mixDigest.bytes) ?? .zero : context.difficulty,
+                         chainID: UInt256(chainID), baseFee: context.baseFeePerGas, blobBaseFee: .one)
     }
 
     /// The entries whose end-of-block plaintext differs from the parent's, sealed and sorted.
@@ -237,11 +244,7 @@ private struct TransactionRun {
 
         let baseFee = input.context.baseFeePerGas
         let price = min(tx.maxFeePerGas, baseFee &+ tx.maxPriorityFeePerGas)
-        let context = ExecutionContext(origin: sender, gasPrice: price, coinbase: input.context.author, number: input.context.number,
-                                       timestamp: input.context.timestamp, gasLimit: input.context.gasLimit,
-                                       prevRandao: input.fork >= .paris ? UInt256(bigEndianBytes: input.context.mixDigest.bytes) ?? .zero : input.context.difficulty,
-                                        chainID: UInt256(chainID),
-                                       baseFee: baseFee, blobBaseFee: .one)
+        let context = ConfidentialExecutor.executionContext(input.context, fork: input.fork, chainID: chainID, origin: sender, gasPrice: price)
         let host = StateHost(state: state, context: context, interpreter: interpreter, precompiles: precompiles,
                              blockHashes: input.blockHashes)
         if rules.chargesColdAccess {
