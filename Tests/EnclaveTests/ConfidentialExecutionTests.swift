@@ -234,6 +234,30 @@ extension ConfidentialExecutionTests {
     }
 }
 
+/// The small-order list that replaces a second X25519 per transaction is exactly the set of
+/// inputs that give every key an all-zero secret (top bit ignored, as RFC 7748 decodes).
+struct SmallOrderPointTests {
+    @Test func everyListedPointGivesAnAllZeroSecretAndRandomPointsDoNot() throws {
+        for point in EnvelopeOpening.smallOrderPoints {
+            for high: UInt8 in [0, 0x80] {
+                var p = point
+                p[31] |= high
+                #expect(EnvelopeOpening.hasSmallOrder(p))
+                for _ in 0..<3 {
+                    let key = Curve25519.KeyAgreement.PrivateKey()
+                    if let shared = try? key.sharedSecretFromKeyAgreement(with: try Curve25519.KeyAgreement.PublicKey(rawRepresentation: p)) {
+                        #expect(shared.withUnsafeBytes { $0.allSatisfy { $0 == 0 } }, "\(Hex.encode(p)) gives a nonzero secret")
+                    }
+                }
+            }
+        }
+        for _ in 0..<64 {
+            let p = Array(Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation)
+            #expect(!EnvelopeOpening.hasSmallOrder(p))
+        }
+    }
+}
+
 @Suite(.enabled(if: Vectors.has("confidential/cloister-conf-v1.json"), Comment(rawValue: Vectors.skipReason("confidential/cloister-conf-v1.json"))))
 struct EntryEncryptionVectorTests {
     @Test func entryKeysAndValuesMatchTheVectors() throws {

@@ -19,6 +19,8 @@ public final class TransactionPool: Sendable {
     public let config: PoolConfig
     public let chain: Blockchain
     private let state = Mutex(PoolState())
+    /// The registry facts at a head (hash), read once per head for 0x40 admission.
+    private let confidentialFacts = Mutex<(head: Hash32, facts: ConfidentialFacts)?>(nil)
     private let listeners = Mutex<[@Sendable ([RecoveredTransaction]) -> Void]>([])
 
     struct PoolState {
@@ -191,9 +193,16 @@ public final class TransactionPool: Sendable {
     /// pool never decrypts it: it cannot, and the rest is the enclave's business.
     private func admitConfidential(_ tx: ConfidentialTransaction, next: UInt64) throws(PoolError) {
         guard let genesis = chain.config.confidential else { throw .confidentialRefused("this chain has no confidential module") }
+        let head = chain.head.hash
         let facts: ConfidentialFacts
-        do { facts = try ConfidentialFacts.read(from: try chain.state.latest()) } catch {
-            throw .confidentialRefused("the registry at the head is unreadable: \(error)")
+        if let cached = confidentialFacts.withLock({ $0?.head == head ? $0?.facts : nil }) {
+            facts = cached
+        } else {
+            // Read once per head: decoding the registry (quotes included) per transaction would cost more than the rest.
+            do { facts = try ConfidentialFacts.read(from: try chain.state.latest()) } catch {
+                throw .confidentialRefused("the registry at the head is unreadable: \(error)")
+            }
+            confidentialFacts.withLock { $0 = (head, facts) }
         }
         if let why = facts.refusal(of: tx, number: next, epochLength: genesis.epochLength) { throw .confidentialRefused(why) }
     }

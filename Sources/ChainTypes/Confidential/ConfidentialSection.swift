@@ -206,10 +206,23 @@ public struct ExecContext: Hashable, Sendable {
         return Keccak256.hash(b)
     }
 
+    /// The entry nonces of one block: the digests every entry's nonce starts from, hashed once.
+    public func entryNonces(parentHash: Hash32, transactionHashes: [Hash32]) -> EntryNonces {
+        EntryNonces(prefix: parentHash.bytes + hash.bytes + Self.transactionHashesDigest(transactionHashes).bytes)
+    }
+
     /// The deterministic GCM-SIV nonce of an entry value written in this context (section 6):
     /// `keccak(parentHash ‖ contextHash ‖ keccak(txHashes) ‖ entryKey)[0..12]`.
     public func entryNonce(parentHash: Hash32, transactionHashes: [Hash32], entryKey: [UInt8]) -> [UInt8] {
-        let digest = Keccak256.hash(parentHash.bytes + hash.bytes + Self.transactionHashesDigest(transactionHashes).bytes + entryKey)
-        return Array(digest.bytes[0..<12])
+        entryNonces(parentHash: parentHash, transactionHashes: transactionHashes).nonce(entryKey: entryKey)
     }
+}
+
+/// `parentHash ‖ contextHash ‖ keccak(txHashes)` of one block, from which each entry's
+/// nonce `keccak(prefix ‖ entryKey)[0..12]` is taken (CONFIDENTIAL.md section 6).
+public struct EntryNonces: Sendable {
+    let prefix: [UInt8]
+
+    /// The 12-byte nonce of `entryKey`.
+    public func nonce(entryKey: [UInt8]) -> [UInt8] { Array(Keccak256.hash(prefix + entryKey).bytes[0..<12]) }
 }

@@ -8,6 +8,9 @@ import Crypto
 ///
 /// Holds the client's response key; never leaves the enclave, never printed.
 struct ConfidentialCall: Sendable {
+    /// Overwrites the response key (the call is done with).
+    mutating func wipe() { SecureMemory.zero(&responseKey) }
+
     /// Nil for a deploy (`data` is init code).
     var to: Address?
     var data: [UInt8]
@@ -43,15 +46,12 @@ enum EnvelopeOpening {
     static let suite = HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .AES_GCM_256)
 
     /// The call inside `tx`, or nil when it does not decrypt or is not well formed (the
-    /// transaction then gets status 0). An all-zero X25519 shared secret fails, as RFC 9180 requires.
-    static func open(_ tx: ConfidentialTransaction, sender: Address, secret: ConsortiumSecret, chainID: UInt64,
-                     view: Bool = false) -> ConfidentialCall? {
-        guard tx.suite == ConfidentialTransaction.suiteHPKEX25519AES256GCM, tx.enc.count == 32 else { return nil }
-        let key = secret.transactionKey(chainID: chainID, epoch: tx.epoch)
+    /// transaction then gets status 0). `key` is `tk_{epoch,generation}` for the epoch and
+    /// generation `tx` names. An `enc` of small order fails, as RFC 9180 requires of an
+    /// all-zero X25519 secret (swift-crypto does not check it itself).
+    static func open(_ tx: ConfidentialTransaction, sender: Address, key: Curve25519.KeyAgreement.PrivateKey, view: Bool = false) -> ConfidentialCall? {
+        guard tx.suite == ConfidentialTransaction.suiteHPKEX25519AES256GCM, tx.enc.count == 32, !hasSmallOrder(tx.enc) else { return nil }
         do {
-            let encapsulated = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: tx.enc)
-            let shared = try key.sharedSecretFromKeyAgreement(with: encapsulated)
-            guard !shared.withUnsafeBytes({ $0.allSatisfy { $0 == 0 } }) else { return nil }
             var recipient = try HPKE.Recipient(privateKey: key, ciphersuite: suite, info: Data(tx.hpkeInfo(view: view)),
                                                encapsulatedKey: Data(tx.enc))
             var plaintext = Array(try recipient.open(tx.ciphertext, authenticating: tx.hpkeAAD(sender: sender)))
@@ -60,5 +60,49 @@ enum EnvelopeOpening {
         } catch {
             return nil
         }
+    }
+
+    /// The X25519 public values (top bit ignored, as RFC 7748 decodes them) for which every
+    /// clamped private key gives an all-zero shared secret: the points of order 1, 2, 4 and
+    /// 8 and the non-canonical encodings of 0 and 1 (libsodium's list). Checking them
+    /// costs a comparison instead of a second X25519.
+    static let smallOrderPoints: [[UInt8]] = [
+        [UInt8](repeating: 0, count: 32),
+        [1] + [UInt8](repeating: 0, count: 31),
+        [0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+         0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00],
+        [0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
+         0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57],
+        [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xee] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+    ]
+
+    /// Whether `enc` (32 bytes) is one of ``smallOrderPoints``.
+    static func hasSmallOrder(_ enc: [UInt8]) -> Bool {
+        guard enc.count == 32 else { return true }
+        var masked = enc
+        masked[31] &= 0x7f
+        return smallOrderPoints.contains(masked)
+    }
+}
+
+/// Transaction keys `tk_{e,g}` derived once per (generation, epoch) for one execution.
+final class TransactionKeys {
+    private let secrets: [UInt32: ConsortiumSecret]
+    private let chainID: UInt64
+    private struct Slot: Hashable { let generation: UInt32; let epoch: UInt64 }
+    private var keys: [Slot: Curve25519.KeyAgreement.PrivateKey] = [:]
+
+    init(secrets: [UInt32: ConsortiumSecret], chainID: UInt64) { self.secrets = secrets; self.chainID = chainID }
+
+    /// The key for `generation` and `epoch`, or nil when the generation is not held.
+    func key(generation: UInt32, epoch: UInt64) -> Curve25519.KeyAgreement.PrivateKey? {
+        let slot = Slot(generation: generation, epoch: epoch)
+        if let k = keys[slot] { return k }
+        guard let secret = secrets[generation] else { return nil }
+        let k = secret.transactionKey(chainID: chainID, epoch: epoch)
+        keys[slot] = k
+        return k
     }
 }

@@ -5,6 +5,7 @@ import EVM
 import Execution
 import Trie
 import Crypto
+import Foundation
 
 /// What the enclave is asked to execute: one block's `0x40` transactions over the
 /// confidential state at its parent (CONFIDENTIAL.md section 8, step 1).
@@ -72,8 +73,12 @@ public struct ConfidentialExecutor {
         let precompiles = Self.worldPrecompiles(input.fork)
         let run = TransactionRun(input: input, rules: rules, interpreter: interpreter, precompiles: precompiles, state: state,
                                  world: world, chainID: chainID)
+        // Senders and envelopes are independent of execution order: recovered and opened in
+        // parallel first, then run one by one.
+        var opened = try open(input.transactions)
+        defer { for i in opened.indices { opened[i].call?.wipe() } }
         var results: [ConfidentialResult] = []
-        for tx in input.transactions { results.append(try run.apply(tx)) }
+        for (tx, o) in zip(input.transactions, opened) { results.append(try run.apply(tx, opened: o)) }
         if let failure = world.failure { throw failure }
 
         let txHashes = input.transactions.map(\.hash)
@@ -102,8 +107,10 @@ public struct ConfidentialExecutor {
                      nodes: @escaping (Hash32) throws -> [UInt8]?) throws(ConfidentialExecutionError) -> [UInt8] {
         guard let rules = ForkRules(fork: fork) else { throw .badInput("fork \(fork) is not supported") }
         guard case .confidential(let tx) = envelope.transaction else { throw .badInput("a view envelope has the 0x40 layout") }
-        guard let secret = secrets[tx.generation] else { throw .missingGeneration(tx.generation) }
-        guard var call = EnvelopeOpening.open(tx, sender: sender, secret: secret, chainID: chainID, view: true) else {
+        guard let key = TransactionKeys(secrets: secrets, chainID: chainID).key(generation: tx.generation, epoch: tx.epoch) else {
+            throw .missingGeneration(tx.generation)
+        }
+        guard var call = EnvelopeOpening.open(tx, sender: sender, key: key, view: true) else {
             throw .badInput("the view envelope does not open for its signer, or its plaintext is not well formed")
         }
         defer { SecureMemory.zero(&call.responseKey) }
@@ -137,6 +144,36 @@ public struct ConfidentialExecutor {
         }
     }
 
+    /// Every transaction's sender (recovered here) and call (nil when its envelope does not
+    /// open or is not well formed), on up to two threads. Throws for a transaction that is
+    /// not a `0x40`, whose signature does not recover, or whose generation is not held.
+    private func open(_ transactions: [SignedTransaction]) throws(ConfidentialExecutionError) -> [OpenedTransaction] {
+        let cache = TransactionKeys(secrets: secrets, chainID: chainID)
+        var keys: [Curve25519.KeyAgreement.PrivateKey] = []
+        for tx in transactions {
+            guard case .confidential(let c) = tx.transaction else { throw .badInput("transaction \(tx.hash) is not a 0x40 transaction") }
+            guard let key = cache.key(generation: c.generation, epoch: c.epoch) else { throw .missingGeneration(c.generation) }
+            keys.append(key)
+        }
+        let txKeys = keys
+        let slots = OpenedSlots(count: transactions.count)
+        let workers = transactions.count >= 8 ? 2 : 1
+        let work = { @Sendable (w: Int) in
+            var i = w
+            while i < transactions.count {
+                let tx = transactions[i]
+                if case .confidential(let c) = tx.transaction, let sender = try? tx.recoverSender() {
+                    slots.set(i, OpenedTransaction(sender: sender, call: EnvelopeOpening.open(c, sender: sender, key: txKeys[i])))
+                }
+                i += workers
+            }
+        }
+        if workers > 1 { DispatchQueue.concurrentPerform(iterations: workers, execute: work) } else { work(0) }
+        let out = slots.values
+        for (i, o) in out.enumerated() where o == nil { throw .badInput("transaction \(transactions[i].hash): the signature does not recover") }
+        return out.compactMap { $0 }
+    }
+
     /// The precompiles of the confidential world: 0x01–0x09 of the fork.
     static func worldPrecompiles(_ fork: Fork) -> [Address: PrecompiledContract] {
         Precompiles.table(for: fork).filter { address, _ in
@@ -157,6 +194,7 @@ public struct ConfidentialExecutor {
                          txHashes: [Hash32]) throws(ConfidentialExecutionError) -> [ConfidentialEntry] {
         var out: [ConfidentialEntry] = []
         let g = input.generation
+        let nonces = input.context.entryNonces(parentHash: input.parentHash, transactionHashes: txHashes)
         for change in changes.accounts {
             let address = change.address
             let old = try world.record(address)
@@ -166,7 +204,7 @@ public struct ConfidentialExecutor {
             let origin = old?.originGeneration ?? g
             let valueKey = try world.secret(g).contractKey(chainID: chainID, contract: address)
             func seal(_ plaintext: [UInt8], key: [UInt8]) throws(ConfidentialExecutionError) -> [UInt8] {
-                let nonce = input.context.entryNonce(parentHash: input.parentHash, transactionHashes: txHashes, entryKey: key)
+                let nonce = nonces.nonce(entryKey: key)
                 return try EntryEncryption.seal(plaintext, entryKey: key, generation: g, valueKey: valueKey, nonce: nonce)
             }
             let recordKey = ConfidentialEntry.recordKey(address)
@@ -211,10 +249,9 @@ private struct TransactionRun {
     let world: ConfidentialWorld
     let chainID: UInt64
 
-    func apply(_ signed: SignedTransaction) throws(ConfidentialExecutionError) -> ConfidentialResult {
+    func apply(_ signed: SignedTransaction, opened: OpenedTransaction) throws(ConfidentialExecutionError) -> ConfidentialResult {
         guard case .confidential(let tx) = signed.transaction else { throw .badInput("transaction \(signed.hash) is not a 0x40 transaction") }
-        let sender: Address
-        do { sender = try signed.recoverSender() } catch { throw .badInput("transaction \(signed.hash): \(error)") }
+        let sender = opened.sender
         let intrinsic = tx.intrinsicGas
         guard tx.gasLimit >= intrinsic else { throw .badInput("transaction \(signed.hash) is below its intrinsic gas") }
         func failed(gasUsed: UInt64, responseKey: [UInt8]?) throws(ConfidentialExecutionError) -> ConfidentialResult {
@@ -223,11 +260,7 @@ private struct TransactionRun {
             } ?? []
             return ConfidentialResult(txHash: signed.hash, status: 0, gasUsed: gasUsed, encryptedResult: sealed)
         }
-        guard let secret = world.secrets[tx.generation] else { throw .missingGeneration(tx.generation) }
-        guard var call = EnvelopeOpening.open(tx, sender: sender, secret: secret, chainID: chainID) else {
-            return try failed(gasUsed: intrinsic, responseKey: nil)
-        }
-        defer { SecureMemory.zero(&call.responseKey) }
+        guard let call = opened.call else { return try failed(gasUsed: intrinsic, responseKey: nil) }
         var gas = tx.gasLimit - intrinsic
         if call.to == nil {
             let words = UInt64((call.data.count + 31) / 32)
@@ -297,4 +330,19 @@ private struct TransactionRun {
             throw .internal("result encryption: \(error)")
         }
     }
+}
+
+/// A transaction's sender and opened call, computed before execution.
+struct OpenedTransaction: Sendable {
+    let sender: Address
+    var call: ConfidentialCall?
+}
+
+/// Result slots written by parallel workers, each index by one worker.
+private final class OpenedSlots: @unchecked Sendable {
+    private var storage: [OpenedTransaction?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: OpenedTransaction) { lock.withLock { storage[i] = value } }
+    var values: [OpenedTransaction?] { lock.withLock { storage } }
 }
