@@ -60,8 +60,14 @@ public struct BlockBuilder: Sendable {
         do {
             return try build(prepared, confidential: lane != nil)
         } catch {
-            guard case .invalidSection(let why) = error, lane != nil else { throw error }
-            // Our own enclave's section failed our own checks: a bug or a broken enclave. Seal without it.
+            // Our own enclave's section failed our own checks (a bug or a broken enclave): seal without it.
+            let why: String
+            switch error {
+            case .invalidSection(let reason): why = reason
+            case .invalidConfidentialTransaction(_, let hash, let reason): why = "\(hash): \(reason)"
+            default: throw error
+            }
+            guard lane != nil else { throw error }
             onLaneFailure?(why)
             return try build(prepared, confidential: false)
         }

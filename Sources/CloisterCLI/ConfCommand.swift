@@ -131,7 +131,15 @@ struct ConfCommand: ParsableCommand {
             let address = try ConfCommand.address(to, field: "--to")
             let client = try ConfClient(rpc: options.rpc, genesisFile: options.genesis)
             let signer = try options.account()
-            let asked = try client.block(block == "latest" ? "latest" : client.hex(UInt64(block) ?? 0))
+            let tag: String
+            if block == "latest" {
+                tag = block
+            } else if let n = block.hasPrefix("0x") ? UInt64(block.dropFirst(2), radix: 16) : UInt64(block) {
+                tag = client.hex(n)
+            } else {
+                throw CLIError("--block: a block number (decimal or 0x hex) or latest, not \(block)")
+            }
+            let asked = try client.block(tag)
             let key = try client.txKey(at: asked.number)
             guard key.blockHash == asked.hash else { throw CLIError("block \(asked.number) changed while the key was fetched; try again") }
             guard let nonceText = try client.call("eth_getTransactionCount", [signer.address.description, client.hex(asked.number)]) as? String,
